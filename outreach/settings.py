@@ -1,0 +1,84 @@
+"""Typed user settings, read from the environment (`OUTREACH_*`) and the user's settings.toml."""
+
+from __future__ import annotations
+
+import getpass
+import tomllib
+from pathlib import Path
+
+from pydantic import Field, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from outreach import locations
+from outreach.errors import ConfigError
+
+
+def _login_name() -> str:
+    """The operating-system user, the default author of audit entries."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+class Settings(BaseSettings):
+    """Everything a user may set; environment variables win over settings.toml."""
+
+    model_config = SettingsConfigDict(env_prefix="OUTREACH_", extra="forbid", frozen=True)
+
+    user: str = Field(default_factory=_login_name, min_length=1)
+    """Name recorded in the audit log for every change this user makes."""
+
+    database_url: str | None = None
+    """SQLAlchemy URL of the store; unset means the SQLite file in the user's data folder."""
+
+    campaign: Path = Path(".")
+    """Workspace folder that holds campaign.toml, locales/, briefs/ and prospects/."""
+
+    auto_migrate: bool = True
+    """Bring the database schema to the head revision whenever the store is opened."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Read explicit values first, then the environment, then settings.toml."""
+        toml_source = TomlConfigSettingsSource(settings_cls, toml_file=locations.settings_file())
+        return (init_settings, env_settings, toml_source)
+
+    def database_url_or_default(self) -> str:
+        """The configured store URL, or the per-user SQLite file."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{locations.default_database_path()}"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, naming the file or variable behind any invalid value."""
+    given = {key: value for key, value in overrides.items() if value is not None}
+    try:
+        return Settings(**given)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc)) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{locations.settings_file()}: {exc}") from exc
+
+
+def _describe(exc: ValidationError) -> str:
+    """One line per invalid setting, naming where it may have come from."""
+    where = f"{locations.settings_file()} or OUTREACH_* environment"
+    lines = []
+    for error in exc.errors():
+        key = ".".join(str(part) for part in error["loc"])
+        lines.append(f"{where}: {key}: {error['msg']}")
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""The Textual app for outreach staff, reviewers and PR leads."""
