@@ -6,7 +6,9 @@ OutreachError
  ├── WorkspaceError         `init` would overwrite, or a workspace folder is unusable
  ├── StoreError             the database cannot be opened or used
  │    └── MigrationError    the schema cannot be brought to the head revision
- └── NotFoundError          a market, page or record named by the user does not exist
+ ├── NotFoundError          a market, page or record named by the user does not exist
+ └── RequestError           a link request cannot make the change asked for
+      └── GateBlocked       the rule gate blocks it (lists the findings)
 """
 
 from __future__ import annotations
@@ -46,3 +48,19 @@ class MigrationError(StoreError):
 
 class NotFoundError(OutreachError):
     """Something the user named (a market, a page, a record) does not exist."""
+
+
+class RequestError(OutreachError):
+    """A link request cannot make the change asked for (a wrong state, a bad override)."""
+
+
+class GateBlocked(RequestError):
+    """The rule gate blocks a request; `findings` holds the blocking findings as text."""
+
+    exit_code = 1
+
+    def __init__(self, request_id: int, findings: Sequence[str]) -> None:
+        self.findings = tuple(findings)
+        lines = [f"request #{request_id} is blocked by the rule gate:", *findings,
+                 "override a block with `outreach override ID --rule RULE --reason TEXT`"]
+        super().__init__("\n".join(lines))

@@ -57,3 +57,30 @@ def _parts(path: str) -> list[str | int]:
         if index:
             parts.append(int(index.rstrip("]")))
     return parts
+
+
+def gate_campaign() -> dict[str, Any]:
+    """Four markets (three Spanish, one German) on a subfolder site, for rule gate tests."""
+    def page(path: str, cluster: str | None, keywords: list[str], mix: str = "local-first") -> dict[str, Any]:
+        found: dict[str, Any] = {"url": f"https://www.site.com{path}", "mix": mix, "keywords": keywords}
+        if cluster:
+            found["cluster"] = cluster
+        return found
+
+    return {
+        "campaign": {"id": "gate", "name": "Gate", "site": "https://www.site.com/",
+                     "brands": ["Nominix"]},
+        "architecture": {"type": "subfolder", "host": "www.site.com"},
+        "markets": {
+            "es-MX": {"timezone": "America/Mexico_City", "path": "/mx/", "cities": ["Monterrey"],
+                      "pages": [page("/mx/nomina/", "payroll", ["software de nómina", "nómina en línea"]),
+                                page("/mx/isr/", None, ["calculadora ISR"], "global-first")]},
+            "es-ES": {"timezone": "Europe/Madrid", "path": "/es/",
+                      "pages": [page("/es/nominas/", "payroll", ["programa de nóminas", "nóminas online"]),
+                                page("/es/blog/", None, ["gestión de nóminas"], "balanced")]},
+            "es-AR": {"timezone": "America/Argentina/Buenos_Aires", "path": "/ar/",
+                      "pages": [page("/ar/sueldos/", "payroll", ["liquidación de sueldos", "sueldos online"])]},
+            "de-DE": {"timezone": "Europe/Berlin", "path": "/de/",
+                      "pages": [page("/de/lohn/", "payroll", ["Lohnabrechnung Software", "Lohn online"])]},
+        },
+    }

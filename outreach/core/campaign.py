@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, time
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar, cast
 from zoneinfo import available_timezones
 
 from babel import UnknownLocaleError
@@ -28,6 +29,8 @@ Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MixRule = Literal["local-first", "balanced", "global-first"]
 ArchitectureType = Literal["cctld", "subdomain", "subfolder"]
+
+T = TypeVar("T")
 
 _WINDOW = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 
@@ -239,6 +242,7 @@ class Campaign(_Frozen):
     rules: RuleSettings = RuleSettings()
     source: Path = Path("campaign.toml")
     _market_rules: dict[str, RuleSettings] = PrivateAttr(default_factory=dict)
+    _derived: dict[str, Any] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="before")
     @classmethod
@@ -289,6 +293,12 @@ class Campaign(_Frozen):
     def cluster_pages(self, name: str) -> list[TargetPage]:
         """Pages of one hreflang cluster."""
         return [page for page in self.pages if page.cluster == name]
+
+    def derived(self, key: str, build: Callable[[], T]) -> T:
+        """An object built from this campaign once (an index, a classifier) and reused after."""
+        if key not in self._derived:
+            self._derived[key] = build()
+        return cast(T, self._derived[key])
 
     def rules_for(self, tag: str) -> RuleSettings:
         """The rule settings of a market: the campaign's [rules] with its overrides."""

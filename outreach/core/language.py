@@ -15,6 +15,9 @@ MIN_CONFIDENCE = 0.6
 
 _MIN_LETTERS = 3
 
+COMMON_LANGUAGES = ("en", "es", "pt", "fr", "de", "it", "nl")
+"""Languages text commonly leaks from, added to a campaign's own when checking what people wrote."""
+
 
 @dataclass(frozen=True)
 class Detection:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
@@ -177,3 +177,122 @@ class Suppression(SQLModel, table=True):
     reason: str
     """`forgotten`, `hard-bounce`, `unsubscribed`."""
     added_at: datetime = _timestamp()
+
+
+REQUEST_STATES = ("draft", "approved", "scheduled", "sending", "sent", "replied", "won", "lost",
+                  "cancelled")
+"""A link request's life: drafted, approved by a person, sent, and finally won, lost or cancelled."""
+
+OPEN_REQUEST_STATES = ("approved", "scheduled", "sending", "sent", "replied")
+"""States in which a request counts toward the rule gate's mixes and caps."""
+
+
+class LinkRequest(SQLModel, table=True):
+    """One proposed link (prospect, target page, anchor) and the email asking for it."""
+
+    __tablename__ = "link_request"
+    __table_args__ = (
+        Index("ix_link_request_campaign_market_state", "campaign_id", "market", "state"),
+        Index("ix_link_request_page_class", "page_url", "anchor_class"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id")
+    market: str
+    prospect_id: int = Field(foreign_key="prospect.id", index=True)
+    page_url: str
+    anchor: str
+    anchor_class: str
+    anchor_keyword: str | None = None
+    """The page keyword an exact or partial anchor matched."""
+    context: str | None = None
+    """Text proposed around the anchor."""
+    context_language: str | None = None
+    template: str = "pitch"
+    state: str = "draft"
+    locality: str = "unknown"
+    """The prospect's locality when the request was made (what the tallies counted)."""
+    counted_on: date | None = None
+    """Day the request entered the tallies (its approval), so it leaves them on the same day."""
+    subject: str | None = None
+    body: str | None = None
+    """The pitch as approved: these exact texts are what gets sent."""
+    created_by: str
+    created_at: datetime = _timestamp()
+    approved_by: str | None = None
+    approved_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    pitched_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    """When the first email went out (cooldowns count from it)."""
+    updated_at: datetime = _timestamp()
+
+
+PLACEMENT_STATUSES = ("live", "lost")
+"""A placement is counted by the rule gate while it is live."""
+
+
+class Placement(SQLModel, table=True):
+    """A link that went live: where, to which page, with which anchor, and why it was chosen."""
+
+    __tablename__ = "placement"
+    __table_args__ = (
+        Index("ix_placement_campaign_market_found", "campaign_id", "market", "found_on"),
+        Index("ix_placement_page_class", "page_url", "anchor_class"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id")
+    market: str
+    page_url: str
+    """The target page (URL version) the link points to."""
+    source_url: str
+    source_domain: str = Field(index=True)
+    anchor: str
+    anchor_class: str
+    anchor_keyword: str | None = None
+    rel: str = "follow"
+    """follow, nofollow, sponsored or ugc."""
+    language: str | None = None
+    country: str | None = None
+    locality: str = "unknown"
+    found_on: date
+    status: str = "live"
+    placed_by: str | None = None
+    reason: str | None = None
+    """Why this source was chosen."""
+    cost: float | None = None
+    request_id: int | None = Field(default=None, foreign_key="link_request.id", index=True)
+    created_at: datetime = _timestamp()
+
+
+class RuleOverride(SQLModel, table=True):
+    """A person's decision to let a request through one blocking rule, with the reason."""
+
+    __tablename__ = "rule_override"
+    __table_args__ = (UniqueConstraint("request_id", "rule", name="uq_rule_override"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="link_request.id", index=True)
+    rule: str
+    reason: str
+    actor: str
+    at: datetime = _timestamp()
+
+
+class LinkTally(SQLModel, table=True):
+    """Links counted per page, day, kind, anchor class and locality, kept in step with changes.
+
+    The rule gate reads these sums instead of recounting placements and requests per check.
+    """
+
+    __tablename__ = "link_tally"
+    __table_args__ = (Index("ix_link_tally_market_day", "campaign_id", "market", "day"),)
+
+    campaign_id: int = Field(foreign_key="campaign.id", primary_key=True)
+    market: str = Field(primary_key=True)
+    page_url: str = Field(primary_key=True)
+    day: date = Field(primary_key=True)
+    kind: str = Field(primary_key=True)
+    """`placement` or `request`."""
+    anchor_class: str = Field(primary_key=True)
+    locality: str = Field(primary_key=True)
+    count: int = 0

@@ -1,0 +1,53 @@
+"""The placement log: links that went live, kept in step with the rule gate's tallies."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session
+
+from outreach.core import audit, tally
+from outreach.core.geo import host_of, split_host
+from outreach.core.models import PLACEMENT_STATUSES, LinkRequest, Placement
+from outreach.errors import RequestError
+
+
+def placement_from_request(request: LinkRequest, *, source_url: str, found_on: date, actor: str,
+                           language: str | None, country: str | None) -> Placement:
+    """A live placement for a won request: its page, anchor and locality, at `source_url`."""
+    return Placement(
+        campaign_id=request.campaign_id, market=request.market, page_url=request.page_url,
+        source_url=source_url, source_domain=split_host(host_of(source_url)).registered_domain,
+        anchor=request.anchor, anchor_class=request.anchor_class,
+        anchor_keyword=request.anchor_keyword, language=language, country=country,
+        locality=request.locality, found_on=found_on, placed_by=actor, request_id=request.id)
+
+
+def record(session: Session, placement: Placement, actor: str) -> Placement:
+    """Add a placement (counted when live), with its audit entry."""
+    if placement.status not in PLACEMENT_STATUSES:
+        raise RequestError(f"unknown placement status '{placement.status}'")
+    session.add(placement)
+    session.flush()
+    if placement.status == "live":
+        tally.bump(session, tally.placement_key(placement), +1)
+    audit.record(session, actor=actor, action="placement.record", object_type="placement",
+                 object_id=str(placement.id), campaign_id=placement.campaign_id,
+                 detail={"source_url": placement.source_url, "page_url": placement.page_url,
+                         "anchor": placement.anchor})
+    return placement
+
+
+def set_status(session: Session, placement: Placement, status: str, actor: str) -> None:
+    """Mark a placement live or lost; the tallies follow."""
+    if status not in PLACEMENT_STATUSES:
+        raise RequestError(f"unknown placement status '{status}' (use {', '.join(PLACEMENT_STATUSES)})")
+    if status == placement.status:
+        return
+    before = placement.status
+    placement.status = status
+    session.add(placement)
+    tally.bump(session, tally.placement_key(placement), +1 if status == "live" else -1)
+    audit.record(session, actor=actor, action="placement.status", object_type="placement",
+                 object_id=str(placement.id), campaign_id=placement.campaign_id,
+                 detail={"from": before, "to": status})
