@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, time
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar, cast
 from zoneinfo import available_timezones
@@ -102,7 +102,7 @@ class TargetPage(_Frozen):
                 raise ValueError(f"'{language}' is not an ISO 639-1 language code")
         return value
 
-    @property
+    @cached_property
     def language(self) -> str:
         """The page's language code (`es`)."""
         return locales.language_of(self.hreflang)
@@ -277,18 +277,23 @@ class Campaign(_Frozen):
 
     def market(self, tag: str) -> Market:
         """The market with this tag; NotFoundError names the known ones."""
-        found = self.markets.get(locales.canonical_tag(tag))
+        found = self.markets.get(tag) or self.markets.get(locales.canonical_tag(tag))
         if found is None:
             known = ", ".join(sorted(self.markets))
             raise NotFoundError(f"unknown market '{tag}' in {self.source} (markets: {known})")
         return found
 
+    def find_page(self, url: str) -> TargetPage | None:
+        """The target page with this URL, if the campaign declares one."""
+        index = self.derived("pages-by-url", lambda: {page.url: page for page in self.pages})
+        return index.get(url.strip())
+
     def page(self, url: str) -> TargetPage:
         """The target page with this URL; NotFoundError when it is not in the campaign."""
-        for page in self.pages:
-            if page.url == url.strip():
-                return page
-        raise NotFoundError(f"'{url}' is not a target page in {self.source}")
+        found = self.find_page(url)
+        if found is None:
+            raise NotFoundError(f"'{url}' is not a target page in {self.source}")
+        return found
 
     def cluster_pages(self, name: str) -> list[TargetPage]:
         """Pages of one hreflang cluster."""
@@ -296,10 +301,12 @@ class Campaign(_Frozen):
 
     def derived(self, key: str, build: Callable[[], T]) -> T:
         """An object built from this campaign once (an index, a classifier) and reused after."""
-        if key not in self._derived:
-            self._derived[key] = build()
-        return cast(T, self._derived[key])
+        cache = self.__pydantic_private__["_derived"]  # type: ignore[index]  # pydantic's __getattr__ is slow
+        if key not in cache:
+            cache[key] = build()
+        return cast(T, cache[key])
 
     def rules_for(self, tag: str) -> RuleSettings:
         """The rule settings of a market: the campaign's [rules] with its overrides."""
-        return self._market_rules.get(self.market(tag).tag, self.rules)
+        overrides: dict[str, RuleSettings] = self.__pydantic_private__["_market_rules"]  # type: ignore[index]
+        return overrides.get(self.market(tag).tag, self.rules)

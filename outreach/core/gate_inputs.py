@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
 from outreach.core.anchors import AnchorClass
 from outreach.core.campaign import Campaign, Market, TargetPage
 from outreach.core.places import PlaceIndex
+from outreach.core.tally import Pace, PageProfile
+
+KINDS = ("placement", "request")
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -87,24 +93,45 @@ class Snapshot:
     campaign: Campaign
     now: datetime
     places: PlaceIndex
-    classes: dict[str, Counter[str]] = field(default_factory=dict)
-    """Anchor classes per page URL (live placements and open requests)."""
-    localities: dict[str, Counter[str]] = field(default_factory=dict)
-    """Local/global/unknown sources per page URL."""
-    daily: dict[tuple[str, str], Counter[date]] = field(default_factory=dict)
-    """Links per (market, kind) per day, kind being `placement` or `request`."""
-    exact_keywords: dict[str, Counter[str]] = field(default_factory=dict)
-    """Folded exact-match anchor keywords per page URL."""
-    since_launch: dict[str, int] = field(default_factory=dict)
-    """Links per market counted since its launch date."""
+    profiles: dict[str, PageProfile] = field(default_factory=dict)
+    """Anchor classes, localities and exact keywords per page URL (placements and open requests)."""
+    pace: dict[tuple[str, str], Pace] = field(default_factory=dict)
+    """Window, weekly and since-launch sums per (market, kind), kind being `placement` or `request`."""
     dnc_emails: set[str] = field(default_factory=set)
     dnc_domains: set[str] = field(default_factory=set)
     suppressed: set[str] = field(default_factory=set)
-    """Digests of suppressed emails and domains."""
+    """Suppressed addresses and domains among the checked contacts (the store keeps only digests)."""
     contacts: dict[str, list[Contact]] = field(default_factory=dict)
     """Pitches by `domain:<d>` and `email:<e>` keys: open ones and those within the cooldown."""
     templates: dict[tuple[str, str], TemplateState] = field(default_factory=dict)
     """(market tag, template name) → its approval state."""
+    shared: dict[Hashable, Any] = field(default_factory=dict, repr=False)
+    """Findings that depend only on inputs several requests share (a page, a market), by those inputs."""
+    _memo: dict[Hashable, Any] = field(default_factory=dict, repr=False)
+
+    def memo(self, key: Hashable, build: Callable[[], T]) -> T:
+        """A value derived from the snapshot (a market's weekly totals), computed once per batch."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        return cast(T, self._memo[key])
+
+    def window(self, market: str, kind: str, length: int) -> int:
+        """A market's links of one kind in the last `length` days."""
+        pace = self.pace.get((market, kind))
+        return pace.windows.get(length, 0) if pace else 0
+
+    def weeks(self, market: str) -> list[int]:
+        """A market's links (both kinds) per 7-day week, the current week first."""
+        rows = [self.pace[(market, kind)].weeks for kind in KINDS if (market, kind) in self.pace]
+        return [sum(week) for week in zip(*rows, strict=True)] if rows else []
+
+    def since_launch(self, market: str) -> int:
+        """A market's links (both kinds) counted since its launch."""
+        return sum(self.pace[(market, kind)].since_launch for kind in KINDS if (market, kind) in self.pace)
+
+    def profile(self, page_url: str) -> PageProfile:
+        """A page's profile; empty when nothing points at it yet."""
+        return self.profiles.get(page_url) or PageProfile()
 
     @property
     def today(self) -> date:

@@ -278,21 +278,36 @@ class RuleOverride(SQLModel, table=True):
     at: datetime = _timestamp()
 
 
-class LinkTally(SQLModel, table=True):
-    """Links counted per page, day, kind, anchor class and locality, kept in step with changes.
+class LinkProfile(SQLModel, table=True):
+    """Links per page, kind, anchor class, keyword and locality: what the mix rules read.
 
-    The rule gate reads these sums instead of recounting placements and requests per check.
+    Kept in step with placements and requests in the same transaction, so a check reads a few
+    hundred sums instead of recounting a million placements.
     """
 
-    __tablename__ = "link_tally"
-    __table_args__ = (Index("ix_link_tally_market_day", "campaign_id", "market", "day"),)
+    __tablename__ = "link_profile"
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     campaign_id: int = Field(foreign_key="campaign.id", primary_key=True)
     market: str = Field(primary_key=True)
     page_url: str = Field(primary_key=True)
-    day: date = Field(primary_key=True)
     kind: str = Field(primary_key=True)
     """`placement` or `request`."""
     anchor_class: str = Field(primary_key=True)
+    keyword: str = Field(primary_key=True)
+    """The folded keyword an exact or partial anchor matched; empty otherwise."""
     locality: str = Field(primary_key=True)
+    count: int = 0
+
+
+class LinkDaily(SQLModel, table=True):
+    """Links per market, day and kind: what the pace rules read (clustered by market and day)."""
+
+    __tablename__ = "link_daily"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    campaign_id: int = Field(foreign_key="campaign.id", primary_key=True)
+    market: str = Field(primary_key=True)
+    day: date = Field(primary_key=True)
+    kind: str = Field(primary_key=True)
     count: int = 0

@@ -30,7 +30,7 @@ def record(session: Session, placement: Placement, actor: str) -> Placement:
     session.add(placement)
     session.flush()
     if placement.status == "live":
-        tally.bump(session, tally.placement_key(placement), +1)
+        tally.bump(session, tally.placement_entry(placement), +1)
     audit.record(session, actor=actor, action="placement.record", object_type="placement",
                  object_id=str(placement.id), campaign_id=placement.campaign_id,
                  detail={"source_url": placement.source_url, "page_url": placement.page_url,
@@ -47,7 +47,7 @@ def set_status(session: Session, placement: Placement, status: str, actor: str) 
     before = placement.status
     placement.status = status
     session.add(placement)
-    tally.bump(session, tally.placement_key(placement), +1 if status == "live" else -1)
+    tally.bump(session, tally.placement_entry(placement), +1 if status == "live" else -1)
     audit.record(session, actor=actor, action="placement.status", object_type="placement",
                  object_id=str(placement.id), campaign_id=placement.campaign_id,
                  detail={"from": before, "to": status})

@@ -34,10 +34,7 @@ def classifier(campaign: Campaign, near_match: int) -> AnchorClassifier:
 
 def _page_or_bare(campaign: Campaign, url: str, market: str) -> TargetPage:
     """The declared target page, or a keyword-less stand-in for a URL the campaign does not list."""
-    for page in campaign.pages:
-        if page.url == url:
-            return page
-    return TargetPage(url=url, market=market, hreflang=market)
+    return campaign.find_page(url) or TargetPage(url=url, market=market, hreflang=market)
 
 
 def create(session: Session, campaign: Campaign, campaign_id: int, *, prospect_id: int, page_url: str,
@@ -119,10 +116,10 @@ def _set_state(session: Session, request: LinkRequest, state: str, actor: str,
     """Record the new state, its tally change and its audit entry in the session's transaction."""
     was_open, now_open = request.state in OPEN_REQUEST_STATES, state in OPEN_REQUEST_STATES
     if was_open and not now_open:
-        tally.bump(session, tally.request_key(request), -1)
+        tally.bump(session, tally.request_entry(request), -1)
     before, request.state, request.updated_at = request.state, state, utcnow()
     if now_open and not was_open:
-        tally.bump(session, tally.request_key(request), +1)
+        tally.bump(session, tally.request_entry(request), +1)
     if state == "draft":
         request.counted_on = None
     session.add(request)

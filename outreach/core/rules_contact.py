@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -18,6 +19,15 @@ def digest(kind: str, value: str) -> str:
     return hashlib.sha256(f"{kind}:{value.strip().lower()}".encode()).hexdigest()
 
 
+@lru_cache(maxsize=65536)
+def _checked_address(address: str) -> tuple[str, str | None]:
+    """The normalised address and no problem, or the address and what is wrong with it."""
+    try:
+        return validate_email(address, check_deliverability=False).normalized, None
+    except EmailNotValidError as exc:
+        return address, str(exc)
+
+
 def target_version(subject: Subject, snap: Snapshot, settings: RuleSettings) -> Finding:
     """The page belongs to the prospect's market: not the root, not another market's version."""
     market = subject.market
@@ -28,7 +38,7 @@ def target_version(subject: Subject, snap: Snapshot, settings: RuleSettings) -> 
         return _own_version(subject, settings, own, numbers)
     if verdict.placement is Placement.OTHER_MARKET and verdict.version is not None:
         message = (f"{subject.page_url} is {verdict.version.market}'s version "
-                   f"({verdict.version.root_url}); {subject.prospect.label} is a {market.tag} prospect")
+                   f"({verdict.version.root_url}); the prospect is in {market.tag}")
     elif verdict.placement is Placement.SITE_ROOT:
         message = (f"{subject.page_url} is outside every market version (the root or a global page): "
                    f"it does not reach {market.tag}'s version {own}")
@@ -162,12 +172,10 @@ def email(subject: Subject, snap: Snapshot, settings: RuleSettings) -> Finding:
     address = subject.prospect.email
     if not address:
         return Finding("email", Verdict.BLOCK, f"{subject.prospect.label} has no email address")
-    try:
-        normalised = validate_email(address, check_deliverability=False).normalized
-    except EmailNotValidError as exc:
-        return Finding("email", Verdict.BLOCK, f"{address} is not a valid address: {exc}")
-    domain = normalised.rsplit("@", 1)[1].lower()
-    if digest("email", normalised) in snap.suppressed or digest("domain", domain) in snap.suppressed:
+    normalised, problem = _checked_address(address)
+    if problem:
+        return Finding("email", Verdict.BLOCK, f"{address} is not a valid address: {problem}")
+    if {address.lower(), address.rsplit("@", 1)[-1].lower()} & snap.suppressed:
         return Finding("email", Verdict.BLOCK,
                        f"{normalised} is suppressed (bounced, unsubscribed or forgotten)")
     return Finding("email", Verdict.PASS, f"{normalised} is valid and not suppressed")

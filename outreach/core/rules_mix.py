@@ -23,7 +23,7 @@ def anchor_mix(subject: Subject, snap: Snapshot, settings: RuleSettings) -> Find
     """Exact-match share per URL version under the caps; branded plus naked share above its floor."""
     rule = settings.anchor_mix
     own = subject.anchor_class.value
-    counts = without_self(snap.classes.get(subject.page_url), own, subject)
+    counts = without_self(snap.profile(subject.page_url).classes, own, subject)
     counts[own] += 1
     total = sum(counts.values())
     exact = counts[AnchorClass.EXACT.value]
@@ -82,7 +82,7 @@ def anchor_exact_repeat(subject: Subject, snap: Snapshot, settings: RuleSettings
         if other.url == page.url:
             continue
         twins = {fold(subject.anchor_keyword or "")} | _keywords_at(other.keywords, position)
-        if twins & set(snap.exact_keywords.get(other.url, {})):
+        if twins & set(snap.profile(other.url).exact_keywords):
             repeats.append(other.market)
     allowed = settings.anchor_exact_repeat.max_versions
     numbers: dict[str, float | int | str] = {"versions": len(repeats) + 1, "max_versions": allowed}
@@ -118,7 +118,7 @@ def local_mix(subject: Subject, snap: Snapshot, settings: RuleSettings) -> Findi
     """A version's local share follows its page's mix rule; only requests that push it the wrong way fail."""
     rule = settings.local_mix
     mix = subject.page.mix if subject.page else "local-first"
-    counts = without_self(snap.localities.get(subject.page_url), subject.locality, subject)
+    counts = without_self(snap.profile(subject.page_url).localities, subject.locality, subject)
     counts[subject.locality] += 1
     total, local = sum(counts.values()), counts["local"]
     low_name, high_name = _MIX_BOUNDS[mix]

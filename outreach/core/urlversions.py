@@ -61,9 +61,11 @@ def version_of_market(campaign: Campaign, market: Market) -> UrlVersion:
 
 
 def all_versions(campaign: Campaign) -> list[UrlVersion]:
-    """Every market's version, most specific (longest path) first."""
-    versions = [version_of_market(campaign, market) for market in campaign.markets.values()]
-    return sorted(versions, key=lambda version: len(version.path), reverse=True)
+    """Every market's version, most specific (longest path) first (computed once per campaign)."""
+    def build() -> list[UrlVersion]:
+        versions = [version_of_market(campaign, market) for market in campaign.markets.values()]
+        return sorted(versions, key=lambda version: len(version.path), reverse=True)
+    return campaign.derived("url-versions", build)
 
 
 def version_containing(campaign: Campaign, url: str) -> UrlVersion | None:
@@ -77,15 +79,23 @@ def is_absolute(url: str) -> bool:
     return parts.scheme in {"http", "https"} and bool(parts.hostname)
 
 
-def site_hosts(campaign: Campaign) -> set[str]:
+def site_hosts(campaign: Campaign) -> frozenset[str]:
     """Every host of the client site, without `www.`."""
-    hosts = {version.host for version in all_versions(campaign)}
-    hosts.add(host_of(campaign.campaign.site))
-    return {host.removeprefix("www.") for host in hosts if host}
+    hosts = {version.host for version in all_versions(campaign)} | {host_of(campaign.campaign.site)}
+    return frozenset(host.removeprefix("www.") for host in hosts if host)
 
 
 def place_url(campaign: Campaign, url: str, market_tag: str) -> UrlVerdict:
     """Where `url` sits for the market `market_tag`: its own version, another's, the root, off-site."""
+    memo: dict[tuple[str, str], UrlVerdict] = campaign.derived("url-placements", dict)
+    key = (url, market_tag)
+    if key not in memo:
+        memo[key] = _place_url(campaign, url, market_tag)
+    return memo[key]
+
+
+def _place_url(campaign: Campaign, url: str, market_tag: str) -> UrlVerdict:
+    """place_url, uncached."""
     if not is_absolute(url):
         return UrlVerdict(Placement.RELATIVE)
     found = version_containing(campaign, url)

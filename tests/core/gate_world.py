@@ -99,6 +99,6 @@ class World:
         with self.store.transaction() as session:
             row = session.get(LinkRequest, request_id)
             assert row is not None
-            found = gate.check_requests(session, self.campaign, self.campaign_id, [row],
-                                        templates=self.templates, now=NOW)
-        return {finding.rule: finding for finding in found[request_id]}
+            found = gate.check_one(session, self.campaign, self.campaign_id, row,
+                                   templates=self.templates, now=NOW)
+        return {finding.rule: finding for finding in found}

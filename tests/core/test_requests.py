@@ -29,8 +29,8 @@ def approve(world: World, request_id: int) -> None:
     with world.store.transaction() as session:
         row = session.get(LinkRequest, request_id)
         assert row is not None
-        findings = gate.check_requests(session, world.campaign, world.campaign_id, [row],
-                                       templates=world.templates, now=NOW)[request_id]
+        findings = gate.check_one(session, world.campaign, world.campaign_id, row,
+                                  templates=world.templates, now=NOW)
         requests.approve(session, row, findings, "maria", NOW)
 
 
@@ -88,8 +88,9 @@ def test_won_request_becomes_a_placement(world: World) -> None:
                                       actor="maria", found_on=NOW.date())
         assert (placement.source_domain, placement.anchor_class, placement.locality) == (
             "medio1.com.mx", "branded", "local")
-        counts = tally.page_class_counts(session, world.campaign_id)
-        assert counts["https://www.site.com/mx/nomina/"]["branded"] == 1
+        profiles = tally.page_profiles(session, world.campaign_id, ["https://www.site.com/mx/nomina/"],
+                                       markets=["es-MX"])
+        assert profiles["https://www.site.com/mx/nomina/"].classes["branded"] == 1
 
 
 def test_tallies_always_equal_a_recount(world: World) -> None:
@@ -113,7 +114,7 @@ def test_tallies_always_equal_a_recount(world: World) -> None:
                 placement = requests.mark_won(session, row, source_url="https://x.mx/a", actor="t")
                 if chance.random() < 0.5:
                     placements.set_status(session, placement, "lost", "t")
-        assert tally.counted_tallies(session, world.campaign_id) == tally.recount(session, world.campaign_id)
+        assert tally.counted(session, world.campaign_id) == tally.recount(session, world.campaign_id)
         assert session.exec(select(Placement)).first() is not None
 
 
@@ -121,8 +122,8 @@ def test_rebuild_restores_drifted_tallies(world: World) -> None:
     world.placements("/mx/nomina/", 3)
     with world.store.transaction() as session:
         session.exec(select(Placement)).first()
-        tally.bump(session, tally.TallyKey(world.campaign_id, "es-MX", "x", NOW.date(), "placement",
-                                           "exact", "local"), 5)
-        assert tally.counted_tallies(session, world.campaign_id) != tally.recount(session, world.campaign_id)
+        tally.bump(session, tally.Counted(world.campaign_id, "es-MX", "x", NOW.date(), "placement",
+                                          "exact", "", "local"), 5)
+        assert tally.counted(session, world.campaign_id) != tally.recount(session, world.campaign_id)
         tally.rebuild(session, world.campaign_id)
-        assert tally.counted_tallies(session, world.campaign_id) == tally.recount(session, world.campaign_id)
+        assert tally.counted(session, world.campaign_id) == tally.recount(session, world.campaign_id)

@@ -24,7 +24,7 @@ def _text(name: str, nullable: bool = False) -> sa.Column[str]:
 
 
 def upgrade() -> None:
-    """Create link_request, placement, rule_override and link_tally."""
+    """Create link_request, placement, rule_override, link_profile and link_daily."""
     op.create_table(
         "link_request",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -74,19 +74,28 @@ def upgrade() -> None:
     )
     op.create_index("ix_rule_override_request_id", "rule_override", ["request_id"])
     op.create_table(
-        "link_tally",
+        "link_profile",
         sa.Column("campaign_id", sa.Integer(), sa.ForeignKey("campaign.id"), nullable=False),
-        _text("market"), _text("page_url"),
-        sa.Column("day", sa.Date(), nullable=False),
-        _text("kind"), _text("anchor_class"), _text("locality"),
+        _text("market"), _text("page_url"), _text("kind"), _text("anchor_class"), _text("keyword"),
+        _text("locality"),
         sa.Column("count", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("campaign_id", "market", "page_url", "day", "kind", "anchor_class",
+        sa.PrimaryKeyConstraint("campaign_id", "market", "page_url", "kind", "anchor_class", "keyword",
                                 "locality"),
+        sqlite_with_rowid=False,
     )
-    op.create_index("ix_link_tally_market_day", "link_tally", ["campaign_id", "market", "day"])
+    op.create_table(
+        "link_daily",
+        sa.Column("campaign_id", sa.Integer(), sa.ForeignKey("campaign.id"), nullable=False),
+        _text("market"),
+        sa.Column("day", sa.Date(), nullable=False),
+        _text("kind"),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("campaign_id", "market", "day", "kind"),
+        sqlite_with_rowid=False,
+    )
 
 
 def downgrade() -> None:
     """Drop the link request tables."""
-    for table in ("link_tally", "rule_override", "placement", "link_request"):
+    for table in ("link_daily", "link_profile", "rule_override", "placement", "link_request"):
         op.drop_table(table)
