@@ -17,7 +17,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar, cast
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from babel import UnknownLocaleError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from outreach import locations
 from outreach.core import address, locales
@@ -87,10 +96,17 @@ class LocaleSettings(BaseModel):
             if self.plural_address else None)
         if problem:
             raise ValueError(problem)
-        if self.fallback is not None and self.fallback != DEFAULT_FOLDER and (
-                locales.hreflang_problem(self.fallback) or self.fallback == self.folder):
-            raise ValueError(f"fallback '{self.fallback}' must be another locale tag or '{DEFAULT_FOLDER}'")
         return self
+
+    @field_validator("fallback")
+    @classmethod
+    def _known_fallback(cls, fallback: str | None, info: ValidationInfo) -> str | None:
+        if fallback is None or fallback == DEFAULT_FOLDER:
+            return fallback
+        if fallback == info.data.get("folder") or not _is_locale(fallback):
+            raise ValueError(f"'{fallback}' must be another locale folder (es-419, es-MX) or "
+                             f"'{DEFAULT_FOLDER}'")
+        return fallback
 
     @property
     def allowed_forms(self) -> set[str]:
@@ -269,6 +285,17 @@ class Library:
         extra = {path.stem for step in self.chain(tag)
                  for path in self.folder(step.folder).glob(f"*{TEMPLATE_SUFFIX}")}
         return [*REQUIRED_TEMPLATES, *sorted(extra - set(REQUIRED_TEMPLATES))]
+
+
+def _is_locale(tag: str) -> bool:
+    """Whether `tag` is spelled like a folder (`es-419`) and Babel knows its locale."""
+    if "_" in tag:
+        return False
+    try:
+        locales.babel_locale(tag)
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True
 
 
 def _cldr_parent(folder: str) -> str | None:
