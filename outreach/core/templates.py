@@ -37,14 +37,16 @@ from outreach.core.template_context import (
 from outreach.errors import NotFoundError, TemplateError, UnsafeHeaderError
 
 MAX_SEQUENCE_LENGTH = 20_000
-"""Longest string or list `*` may build: a pitch needs nothing bigger."""
-MAX_EXPONENT = 64
+"""Longest string or list `+` and `*` may build: a pitch needs nothing bigger."""
+MAX_INTEGER_BITS = 4_096
+"""Largest integer `*` and `**` may build (about 1,200 digits)."""
 RECHECK_SECONDS = 1.0
 """A renderer looks at template files again at most this often: edits show within a second, and
 a batch does not stat every file for every prospect. Approvals always compare the rendered hash."""
 REPLY_PREFIX = "Re: "
 """Follow-ups are replies in the pitch's thread (RFC 5322's conventional prefix)."""
 
+_BINOPS = {"+": operator.add, "*": operator.mul, "**": operator.pow}
 _VIEW_FIELDS = {view: view_fields(view) for view in (*VIEWS.values(), HookView)}
 _UNSAFE_IN_HEADER = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 """Control characters (Unicode Cc: CR, LF, NUL, tab…) and the Unicode line and paragraph separators."""
@@ -53,9 +55,9 @@ _RENDER_FAILURES = (jinja2.TemplateError, ValueError, TypeError, LookupError, Ar
 
 
 class PitchEnvironment(ImmutableSandboxedEnvironment):
-    """Jinja's immutable sandbox, with `*` and `**` bounded so a template cannot exhaust memory."""
+    """Jinja's immutable sandbox; `+`, `*` and `**` are bounded so a template cannot build huge values."""
 
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset(_BINOPS)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         """Views expose their data fields only (a whitelist); anything else gets Jinja's checks."""
@@ -65,23 +67,36 @@ class PitchEnvironment(ImmutableSandboxedEnvironment):
         return bool(super().is_safe_attribute(obj, attr, value))
 
     def call_binop(self, context: Any, operator_name: str, left: Any, right: Any) -> Any:
-        """Refuse exponents and repetitions that would build something enormous."""
-        if operator_name == "**":
-            if isinstance(right, int | float) and abs(right) > MAX_EXPONENT:
-                raise SecurityError(f"exponent {right} is larger than {MAX_EXPONENT}")
-            return operator.pow(left, right)
-        size = _repeated_size(left, right)
-        if size > MAX_SEQUENCE_LENGTH:
-            raise SecurityError(f"'*' would build {size} items (limit {MAX_SEQUENCE_LENGTH})")
-        return operator.mul(left, right)
+        """Refuse repetitions, concatenations and powers that would build something enormous."""
+        problem = _too_big(operator_name, left, right)
+        if problem:
+            raise SecurityError(problem)
+        return _BINOPS[operator_name](left, right)
 
 
-def _repeated_size(left: Any, right: Any) -> int:
-    """How long `left * right` would be when it repeats a string or sequence; 0 for numbers."""
-    for sequence, count in ((left, right), (right, left)):
-        if isinstance(sequence, str | list | tuple) and isinstance(count, int):
-            return len(sequence) * count
-    return 0
+def _too_big(operator_name: str, left: Any, right: Any) -> str | None:
+    """Why `left <operator> right` would be too big to build, or None."""
+    sequences = (str, list, tuple)
+    if operator_name == "+" and isinstance(left, sequences) and isinstance(right, sequences):
+        items = len(left) + len(right)
+    elif operator_name == "*" and isinstance(left, sequences) and _is_int(right):
+        items = len(left) * right
+    elif operator_name == "*" and isinstance(right, sequences) and _is_int(left):
+        items = len(right) * left
+    else:
+        items = 0
+    if items > MAX_SEQUENCE_LENGTH:
+        return f"'{operator_name}' would build {items} items (limit {MAX_SEQUENCE_LENGTH})"
+    if _is_int(left) and _is_int(right):
+        bits = (left.bit_length() * right if operator_name == "**" and right > 0
+                else left.bit_length() + right.bit_length() if operator_name == "*" else 0)
+        if bits > MAX_INTEGER_BITS:
+            return f"'{operator_name}' would build a {bits}-bit integer (limit {MAX_INTEGER_BITS})"
+    return None
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _finalize(value: Any) -> Any:

@@ -1,0 +1,245 @@
+"""Rendering: the context, Babel filters, the sandbox, strict undefined names and header-safe subjects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from outreach.core.template_context import CONTEXT_NAMES, SenderView, sample_prospect
+from outreach.core.templates import Renderer
+from outreach.errors import NotFoundError, TemplateError, UnsafeHeaderError
+from tests.workspaces import mx_workspace, prospect, renderer_for
+
+NBSP = "\u00a0"
+
+
+def render_text(tmp_path: Path, text: str, tag: str = "es-MX", **prospect_fields: object) -> str:
+    """`text` rendered as es-MX's pitch for a typical prospect."""
+    renderer = renderer_for(mx_workspace(tmp_path / "ws", pitch=text))
+    context = renderer.context(tag, prospect(tag, **prospect_fields))
+    return renderer.render_template(tag, "pitch", context)[1]
+
+
+def render_error(tmp_path: Path, text: str, **prospect_fields: object) -> TemplateError:
+    """The TemplateError rendering `text` raises."""
+    with pytest.raises(TemplateError) as caught:
+        render_text(tmp_path, text, **prospect_fields)
+    return caught.value
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    pytest.param("{{ prospect.name }}|{{ prospect.outlet }}|{{ prospect.domain }}",
+                 "El Diario|El Diario|diario.mx", id="prospect"),
+    pytest.param("{{ contact.name }} <{{ contact.email }}> {{ contact.first_name }}",
+                 "Ana Pérez <ana@diario.mx> Ana", id="contact"),
+    pytest.param("{{ page.url }} {{ page.cluster }} {{ page.keywords | join(', ') }}",
+                 "https://www.site.com/mx/nomina/ payroll software de nómina", id="page"),
+    pytest.param("{{ anchor }} {{ brand }}", "Site Site", id="the anchor defaults to the first brand"),
+    pytest.param("{{ market.tag }} {{ market.country_name }} {{ market.language_name }}",
+                 "es-MX México español", id="market named in its own language"),
+    pytest.param("{{ sender.name }}, {{ sender.company }}", "Lucía Romero, Site México", id="sender"),
+    pytest.param("{{ locale.address }}/{{ locale.plural_address }} {{ locale.sign_off }}",
+                 "usted/ustedes Saludos cordiales,", id="locale"),
+    pytest.param("{{ hooks.pymes }} {{ hooks.salario }}", "68.4% $1,234.50", id="hooks print formatted"),
+    pytest.param("{{ hooks.pymes.source }} {{ hooks.pymes.as_of | date('month') }}", "INEGI julio de 2026",
+                 id="hook source and date"),
+    pytest.param("{{ hooks.salario | currency(whole=true) }} {{ 1234.5 | currency('EUR') }}",
+                 "$1,234 EUR1,234.50", id="currency"),
+    pytest.param("{{ hooks.pymes | percent }} {{ 12.5 | percent }} {{ 1234567 | number }}",
+                 "68.4% 12.5% 1,234,567", id="percent and number"),
+    pytest.param("{{ 'ES' | territory }} {{ 'pt' | language }}", "España portugués", id="names"),
+    pytest.param("{{ 1000000 | plural(one='{n} empresa', many='{n} de empresas', other='{n} empresas') }}",
+                 "1,000,000 de empresas", id="plural"),
+    pytest.param("{% if contact.first_name %}Hola, {{ contact.first_name }}{% else %}Hola{% endif %}",
+                 "Hola, Ana", id="guarded name"),
+    pytest.param("{{ hooks | length }} {{ hooks.items() | list | length }}", "2 2", id="hooks is a mapping"),
+])
+def test_context_and_filters(tmp_path: Path, text: str, expected: str) -> None:
+    assert render_text(tmp_path, text) == expected
+
+
+def test_es_es_formats_the_same_hook_its_own_way(tmp_path: Path) -> None:
+    renderer = renderer_for(mx_workspace(tmp_path / "ws"))
+    context = renderer.context("es-ES", prospect("es-ES"))
+    assert str(context["hooks"]["salario"]) == f"1.234,50{NBSP}€"
+    assert str(context["hooks"]["pymes"]) == f"68,4{NBSP}%"
+
+
+def test_a_message_has_its_subject_and_follow_ups_reply_in_thread(tmp_path: Path) -> None:
+    renderer = renderer_for(mx_workspace(tmp_path / "ws"))
+    pitch = renderer.render("es-MX", prospect(), message="pitch")
+    assert pitch.subject == "Datos para El Diario"
+    assert pitch.body == ("Buen día:\n\nLe escribo de Site: https://www.site.com/mx/nomina/\n\n"
+                          "Saludos cordiales,\nLucía Romero\n")
+    assert (pitch.subject_source.name, pitch.body_source.name) == ("subject", "pitch")
+    follow_up = renderer.render("es-MX", prospect(), message="followup-1")
+    assert follow_up.subject == "Re: Datos para El Diario"
+
+
+def test_the_page_must_be_one_of_the_markets_own(tmp_path: Path) -> None:
+    renderer = renderer_for(mx_workspace(tmp_path / "ws"))
+    ok = renderer.render("es-MX", prospect(), page="https://www.site.com/mx/nomina/", anchor="nómina")
+    assert "https://www.site.com/mx/nomina/" in ok.body
+    with pytest.raises(NotFoundError, match="is not a target page of es-MX: it is a page of es-ES"):
+        renderer.render("es-MX", prospect(), page="https://www.site.com/es/nominas/")
+    with pytest.raises(NotFoundError, match="it is not in the campaign"):
+        renderer.render("es-MX", prospect(), page="https://www.site.com/")
+
+
+def test_an_explicit_sender_replaces_the_locales(tmp_path: Path) -> None:
+    renderer = renderer_for(mx_workspace(tmp_path / "ws"))
+    sender = SenderView("Pablo Ruiz", "PR", "Site", None, None)
+    assert renderer.render("es-MX", prospect(), sender=sender).body.endswith("Pablo Ruiz\n")
+
+
+def test_babel_spaces_survive_rendering_exactly(tmp_path: Path) -> None:
+    renderer = renderer_for(mx_workspace(tmp_path / "ws", pitch="{{ hooks.salario }}"))
+    es = renderer.render("es-ES", prospect("es-ES"))
+    assert es.body == ("Buen día:\n\nLe escribo de Site: https://www.site.com/es/nominas/\n\n"
+                       "Un saludo,\nMarta Gil\n")
+    assert renderer.render("es-MX", prospect()).body == "$1,234.50\n"
+
+
+# Each of these tries to reach Python internals or run code; the sandbox must refuse all of them.
+ESCAPES = [
+    pytest.param("{{ ''.__class__.__mro__ }}", "'__class__' of 'str' object is unsafe", id="str mro"),
+    pytest.param("{{ ''.__class__.__mro__[1].__subclasses__() }}", "unsafe", id="subclasses"),
+    pytest.param("{{ cycler.__init__.__globals__ }}", "'__init__' of 'StrictUndefined' object is unsafe",
+                 id="cycler globals"),
+    pytest.param("{{ lipsum.__globals__['os'] }}", "'lipsum' is undefined", id="lipsum globals"),
+    pytest.param("{{ range(10) | list }}", "'range' is undefined", id="no range"),
+    pytest.param("{{ namespace }}", "'namespace' is undefined", id="namespace"),
+    pytest.param("{{ prospect.__class__ }}", "'__class__' of 'ProspectView' object is unsafe",
+                 id="view class"),
+    pytest.param("{{ prospect.__init__.__globals__ }}", "'__init__' of 'ProspectView' object is unsafe",
+                 id="view globals"),
+    pytest.param("{{ hooks.pymes.__str__.__globals__ }}", "'__str__' of 'HookView' object is unsafe",
+                 id="hook method"),
+    pytest.param("{{ prospect.__slots__ }}", "'__slots__' of 'ProspectView' object is unsafe", id="slots"),
+    pytest.param("{{ hooks.__class__.__base__ }}", "'__class__' of 'HookSet' object is unsafe", id="hookset"),
+    pytest.param("{{ hooks.clear() }}", "'clear' of 'HookSet' object is unsafe", id="mutate hooks"),
+    pytest.param("{{ page.keywords.__class__ }}", "'__class__' of 'tuple' object is unsafe", id="tuple"),
+    pytest.param("{{ '{0.__class__}'.format(anchor) }}", "'__class__' of 'str' object is unsafe",
+                 id="format string"),
+    pytest.param("{{ anchor | attr('__class__') }}", "'__class__' of 'str' object is unsafe",
+                 id="attr filter"),
+    pytest.param("{{ self.__init__.__globals__ }}", "unsafe", id="self"),
+    pytest.param("{{ 'x' * 100000 }}", "'*' would build 100000 items", id="huge string"),
+    pytest.param("{{ [1] * 10 * 10000 }}", "would build", id="huge list"),
+    pytest.param("{{ 2 ** 5000 }}", "'**' would build a 10000-bit integer", id="huge power"),
+    pytest.param("{{ ((9 ** 60) ** 60) ** 60 }}", "'**' would build a", id="power tower"),
+    pytest.param("{{ (2 ** 2000) * (2 ** 2000) * (2 ** 2000) }}", "'*' would build a 6002-bit integer",
+                 id="huge product"),
+    pytest.param("{{ ('x' * 15000) + ('y' * 15000) }}", "'+' would build 30000 items", id="concatenation"),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), ESCAPES)
+def test_the_sandbox_refuses_escapes(tmp_path: Path, text: str, message: str) -> None:
+    error = render_error(tmp_path, text)
+    assert message in error.message
+    assert error.file is not None and error.file.endswith("es-MX/pitch.j2")
+
+
+def test_small_arithmetic_still_works(tmp_path: Path) -> None:
+    text = "{{ 'ab' * 2 }} {{ 2 ** 10 }} {{ 3 * 4 }} {{ 1.5 * 2 }} {{ 'a' + 'b' }} {{ 1 + 2 }}"
+    assert render_text(tmp_path, text) == "abab 1024 12 3.0 ab 3"
+
+
+@pytest.mark.parametrize(("text", "line", "message"), [
+    pytest.param("Hola\n{{ contact.frist_name }}", 2, "'contact' has no attribute 'frist_name'", id="typo"),
+    pytest.param("Hola\n\n{{ outlet }}", 3, "'outlet' is undefined", id="unknown name"),
+    pytest.param("a\nb\n{{ hooks.cfdi }}", 3, "'hooks' has no attribute 'cfdi'", id="hook not in brief"),
+    pytest.param("{% if true %}\n\n{{ contact.phone }}\n{% endif %}", 3, "has no attribute 'phone'",
+                 id="inside a block"),
+    pytest.param("x\n{{ 'abc' | number }}", 2, "TypeError: expected a number, got str", id="filter input"),
+    pytest.param("x\n{{ 5 | currency }}", 2, "currency needs a code for a plain number", id="currency code"),
+    pytest.param("x\n{{ hooks.pymes.as_of | date('tiny') }}", 2, "unknown date style 'tiny'", id="style"),
+])
+def test_undefined_names_and_bad_values_name_the_file_and_line(tmp_path: Path, text: str, line: int,
+                                                               message: str) -> None:
+    error = render_error(tmp_path, text)
+    assert (error.line, message in error.message) == (line, True), error.message
+    assert str(error).startswith(f"{error.file}:{line}: ")
+
+
+def test_printing_none_is_an_error_not_the_word_none(tmp_path: Path) -> None:
+    error = render_error(tmp_path, "Hola\nHola, {{ contact.first_name }}:", first_name=None)
+    assert error.line == 2
+    assert "printed an empty value (None)" in error.message
+    assert render_text(tmp_path / "b", "Hola{{ (', ' + contact.first_name) if contact.first_name }}:",
+                       first_name=None) == "Hola:"
+
+
+def test_syntax_errors_name_the_line(tmp_path: Path) -> None:
+    error = render_error(tmp_path, "Hola\n\n{% if contact.name %}\nsin cerrar\n")
+    assert error.line == 4 and "Unexpected end of template" in error.message
+    assert "pitch.j2:4: " in str(error)
+
+
+def test_an_unknown_filter_is_a_compile_error_with_its_line(tmp_path: Path) -> None:
+    error = render_error(tmp_path, "Hola\n{{ anchor | shout }}")
+    assert (error.line, error.message) == (2, "No filter named 'shout'.")
+
+
+@pytest.mark.parametrize(("subject", "fields"), [
+    pytest.param("Datos\r\nBcc: victim@example.com", {}, id="CRLF in the template"),
+    pytest.param("Datos para {{ prospect.name }}", {"outlet": "Diario\r\nBcc: victim@example.com"},
+                 id="CRLF from prospect data"),
+    pytest.param("Datos para {{ prospect.name }}", {"outlet": "Diario\nX-Spam: yes"}, id="bare LF"),
+    pytest.param("Datos para {{ prospect.name }}", {"outlet": "Diario\rInjected"}, id="bare CR"),
+    pytest.param("Datos para {{ prospect.name }}", {"outlet": "Diario\x00"}, id="NUL"),
+    pytest.param("Datos para {{ prospect.name }}", {"outlet": "Diario\u2028Injected"}, id="line separator"),
+    pytest.param("Datos\n\nen dos líneas", {}, id="two lines of template text"),
+])
+def test_a_subject_can_never_carry_a_line_break(tmp_path: Path, subject: str, fields: dict[str, str]) -> None:
+    renderer = renderer_for(mx_workspace(tmp_path / "ws", subject=subject))
+    with pytest.raises(UnsafeHeaderError) as caught:
+        renderer.render("es-MX", prospect(**fields))
+    assert "subject must be one line" in str(caught.value)
+    assert caught.value.file is not None and caught.value.file.endswith("subject.j2")
+
+
+def test_a_subject_is_trimmed_and_may_not_be_empty(tmp_path: Path) -> None:
+    renderer = renderer_for(mx_workspace(tmp_path / "ws", subject="\n  Datos  \n\n"))
+    assert renderer.render("es-MX", prospect()).subject == "Datos"
+    empty = renderer_for(mx_workspace(tmp_path / "b", subject="{% if false %}x{% endif %}\n"))
+    with pytest.raises(TemplateError, match="the rendered subject is empty"):
+        empty.render("es-MX", prospect())
+
+
+def test_body_data_with_line_breaks_stays_in_the_body(tmp_path: Path) -> None:
+    assert render_text(tmp_path, "{{ prospect.name }}", outlet="Uno\r\nDos") == "Uno\r\nDos"
+
+
+def test_templates_compile_once_and_recompile_after_an_edit(tmp_path: Path) -> None:
+    root = mx_workspace(tmp_path / "ws", pitch="uno")
+    renderer = renderer_for(root)
+    first = renderer.compile("es-MX", "pitch")[1]
+    assert renderer.compile("es-MX", "pitch")[1] is first
+    (root / "locales" / "es-MX" / "pitch.j2").write_text("dos y tres", encoding="utf-8")
+    assert renderer.render("es-MX", prospect()).body == "dos y tres\n"
+
+
+def test_the_market_context_follows_brief_edits(tmp_path: Path) -> None:
+    root = mx_workspace(tmp_path / "ws", pitch="{{ hooks.pymes }}")
+    renderer = renderer_for(root)
+    assert renderer.render("es-MX", prospect()).body == "68.4%\n"
+    brief = root / "briefs" / "es-MX.md"
+    brief.write_text(brief.read_text(encoding="utf-8").replace("68.4", "70.25"), encoding="utf-8")
+    assert renderer.render("es-MX", prospect()).body == "70.25%\n"
+
+
+def test_the_default_renderer_is_built_from_the_campaign(demo_dir: Path) -> None:
+    from outreach.core.campaign_file import load_campaign
+
+    renderer = Renderer(load_campaign(demo_dir))
+    assert renderer.workspace == demo_dir
+    market = renderer.campaign.market("es-MX")
+    assert renderer.render("es-MX", sample_prospect(market)).subject.endswith("Example Media")
+
+
+def test_context_names_are_the_documented_ones() -> None:
+    assert sorted(CONTEXT_NAMES) == ["anchor", "brand", "contact", "hooks", "locale", "market", "page",
+                                     "prospect", "sender"]
