@@ -15,7 +15,7 @@ from jinja2 import meta, nodes
 from outreach.core import address, briefs, locales
 from outreach.core.briefs import Brief
 from outreach.core.formatting import PLURAL_CATEGORIES, formatter
-from outreach.core.language import detect_language
+from outreach.core.language import Detection, detect_language
 from outreach.core.locale_folders import SUBJECT, TemplateSource
 from outreach.core.template_context import CONTEXT_NAMES, HOOK_FIELDS, VIEWS, sample_prospect, view_fields
 from outreach.core.templates import Renderer, checked_subject
@@ -43,7 +43,10 @@ CHECKS: dict[str, str] = {
 }
 """Every check's id and what it looks for."""
 
+LEAK_LANGUAGES = frozenset({"en"})
+"""Languages text is often left in whatever the campaign's languages (English boilerplate)."""
 PARAGRAPH_MIN_LETTERS = 40
+SUBJECT_MIN_LETTERS = 15
 PARAGRAPH_CONFIDENCE = 0.9
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'«»“”]+", re.IGNORECASE)
 _PLACEHOLDERS = re.compile(
@@ -277,23 +280,29 @@ def _subject_length(subject: _Subject, texts: list[str]) -> Iterator[Finding]:
 
 
 def _language(subject: _Subject, text: str, expected: str) -> Iterator[Finding]:
-    """The text, and each long paragraph, must read as the market's language."""
-    candidates = {*subject.renderer.campaign.languages, expected}
-    whole = detect_language(text, candidates)
+    """The text must read as the market's language (an error), and so must each long paragraph."""
+    candidates = {*subject.renderer.campaign.languages, expected, subject.source.language, *LEAK_LANGUAGES}
     is_subject = subject.source.name == SUBJECT
+    whole = _detect(text, candidates, SUBJECT_MIN_LETTERS if is_subject else PARAGRAPH_MIN_LETTERS)
     if whole and whole.language != expected and (not is_subject or whole.confidence >= PARAGRAPH_CONFIDENCE):
+        # A subject is short and detectors err on short text: a warning, never a block.
         yield subject.finding("other-language", "warning" if is_subject else "error",
                               f"the text reads as {locales.language_name(whole.language)} "
                               f"({whole.confidence:.0%}), not {locales.language_name(expected)}")
         return
     for index, paragraph in enumerate(re.split(r"\n\s*\n", text), start=1):
-        if sum(char.isalpha() for char in paragraph) < PARAGRAPH_MIN_LETTERS:
-            continue
-        found = detect_language(paragraph, candidates)
+        found = _detect(paragraph, candidates, PARAGRAPH_MIN_LETTERS)
         if found and found.language != expected and found.confidence >= PARAGRAPH_CONFIDENCE:
             yield subject.finding("other-language", "warning", f"paragraph {index} («{paragraph[:40]}…») "
                                   f"reads as {locales.language_name(found.language)}, "
                                   f"not {locales.language_name(expected)}")
+
+
+def _detect(text: str, candidates: set[str], min_letters: int) -> Detection | None:
+    """The language of `text`, or None when it is too short to judge."""
+    if sum(char.isalpha() for char in text) < min_letters:
+        return None
+    return detect_language(text, candidates)
 
 
 def check_market(renderer: Renderer, tag: str, *, today: date | None = None) -> dict[str, list[Finding]]:
