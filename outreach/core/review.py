@@ -24,6 +24,7 @@ from outreach.errors import ContentError, ReviewError, TemplateNotFoundError
 
 State = Literal["approved", "needs review", "rejected", "missing"]
 SENDABLE_ORIGINS: frozenset[Origin] = frozenset({"own", "declared"})
+_AUDIT_ACTIONS = {"approved": "template.approve", "rejected": "template.reject"}
 
 
 @dataclass(frozen=True)
@@ -181,7 +182,7 @@ def _decide(session: Session, campaign: Campaign, source: TemplateSource, decisi
     detail = {"content_hash": source.content_hash, "source": source.folder, "comment": comment}
     if actor and actor != reviewer:
         detail["recorded_by"] = actor
-    audit.record(session, actor=reviewer.strip(), action=f"template.{decision.removesuffix('d')}",
+    audit.record(session, actor=reviewer.strip(), action=_AUDIT_ACTIONS[decision],
                  object_type="template", object_id=f"{source.market}/{source.name}",
                  campaign_id=campaign_id, detail=detail)
     session.flush()
