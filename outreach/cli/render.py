@@ -70,7 +70,7 @@ def _prospects(shared: State, tag: str, prospect_id: int | None, render_all: boo
     campaign_id = shared.campaign_id()
     with shared.store.transaction() as session:
         if prospect_id is not None:
-            return [previews.load_prospect(session, campaign_id, tag, prospect_id)]
+            return [previews.load_prospect(session, campaign_id, prospect_id)]
         found = previews.market_prospects(session, campaign_id, tag)
     if not found:
         err.print(f"no prospects in {tag} yet: rendering for a fictional sample prospect")

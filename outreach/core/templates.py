@@ -215,6 +215,9 @@ class Renderer:
                 anchor: str | None = None, sender: SenderView | None = None) -> dict[str, Any]:
         """The full context of one prospect: shared market part plus prospect, contact, page, anchor."""
         market = self.campaign.market(tag)
+        if prospect.market != market.tag:
+            raise NotFoundError(f"prospect {prospect.id} ({prospect.domain}) is in {prospect.market}, "
+                                f"not {market.tag}")
         target = self._target_page(market.tag, page)
         site, contact = prospect_views(prospect)
         context = {**self.market_context(market.tag), "prospect": site, "contact": contact,

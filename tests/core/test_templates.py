@@ -243,3 +243,9 @@ def test_the_default_renderer_is_built_from_the_campaign(demo_dir: Path) -> None
 def test_context_names_are_the_documented_ones() -> None:
     assert sorted(CONTEXT_NAMES) == ["anchor", "brand", "contact", "hooks", "locale", "market", "page",
                                      "prospect", "sender"]
+
+
+def test_a_prospect_is_only_pitched_in_its_own_market(tmp_path: Path) -> None:
+    renderer = renderer_for(mx_workspace(tmp_path / "ws"))
+    with pytest.raises(NotFoundError, match=r"prospect 7 \(diario.mx\) is in es-MX, not es-ES"):
+        renderer.render("es-ES", prospect("es-MX"))
