@@ -2,8 +2,8 @@
 
 An approval records the reviewer, the time and the content hash; any later edit on disk puts the
 template back to `needs review`. Only an approved template of the market's own folder (or of a
-fallback its locale.toml declares), in the market's language, can be sent: `approval_state` and
-`message_approval` are what the rule gate asks.
+fallback its locale.toml declares), in the market's language, can be sent: `approval_state`,
+`message_approval` and `rendered_approval` are what the rule gate asks.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from outreach.core.campaign import Campaign
 from outreach.core.locale_folders import SUBJECT, Library, LocaleSettings, Origin, TemplateSource
 from outreach.core.models import CampaignRecord, TemplateReview, utcnow
 from outreach.core.store import register_campaign
-from outreach.core.templates import Renderer
+from outreach.core.templates import RenderedMessage, Renderer
 from outreach.errors import ContentError, ReviewError, TemplateNotFoundError
 
 State = Literal["approved", "needs review", "rejected", "missing"]
@@ -132,6 +132,21 @@ def message_approval(session: Session, campaign: Campaign, tag: str, message: st
     parts = (approval_state(session, campaign, tag, SUBJECT, library=library),
              approval_state(session, campaign, tag, message, library=library))
     return MessageApproval(campaign.market(tag).tag, message, parts)
+
+
+def rendered_approval(session: Session, campaign: Campaign, message: RenderedMessage, *,
+                      library: Library | None = None) -> MessageApproval:
+    """Whether a rendered message came from the approved text (checked by hash, so an edit made
+    between rendering and queueing is caught either way)."""
+    library = _library(campaign, library)
+    parts = []
+    for rendered_from in (message.subject_source, message.body_source):
+        state = approval_state(session, campaign, message.market, rendered_from.name, library=library)
+        if state.source is None or state.source.content_hash != rendered_from.content_hash:
+            state = ApprovalState(message.market, rendered_from.name, "needs review", rendered_from,
+                                  state.review, "rendered from text that is no longer on disk: render again")
+        parts.append(state)
+    return MessageApproval(message.market, message.message, (parts[0], parts[1]))
 
 
 def approve(session: Session, renderer: Renderer, tag: str, template_name: str, reviewer: str, *,

@@ -17,7 +17,7 @@ from outreach.core.store import Store
 from outreach.core.templates import Renderer
 from outreach.errors import ReviewError
 from tests.campaigns import base_campaign, changed
-from tests.workspaces import BRIEF_MX, LOCALE_MX, SIMPLE, make_workspace, mx_workspace, renderer_for
+from tests.workspaces import BRIEF_MX, LOCALE_MX, SIMPLE, make_workspace, mx_workspace, prospect, renderer_for
 
 TODAY = date(2026, 11, 22)
 
@@ -241,3 +241,54 @@ def test_decision_labels() -> None:
 
     assert review.decided_at_label(datetime(2026, 11, 20, 14, 5, tzinfo=UTC)) == "2026-11-20 14:05 UTC"
     assert review.decided_at_label(None) == ""
+
+
+def test_a_rendered_message_is_checked_against_its_own_text(store: Store, renderer: Renderer) -> None:
+    approve(store, renderer, "subject")
+    approve(store, renderer, "pitch")
+    rendered = renderer.render("es-MX", prospect())
+    with store.transaction() as session:
+        assert review.rendered_approval(session, renderer.campaign, rendered).sendable
+    original = (renderer.workspace / "locales/es-MX/pitch.j2").read_text(encoding="utf-8")
+    edit(renderer, "es-MX", "pitch.j2", original + "Posdata sin revisar.\n")
+    with store.transaction() as session:
+        stale = review.rendered_approval(session, renderer.campaign, rendered)
+    assert not stale.sendable and stale.reasons == ["es-MX pitch is needs review"]
+    assert stale.parts[1].note == "rendered from text that is no longer on disk: render again"
+
+
+def test_text_rendered_before_an_approval_of_other_text_is_not_sendable(store: Store,
+                                                                        renderer: Renderer) -> None:
+    approve(store, renderer, "subject")
+    original = (renderer.workspace / "locales/es-MX/pitch.j2").read_text(encoding="utf-8")
+    edit(renderer, "es-MX", "pitch.j2", original + "Borrador.\n")
+    draft = renderer.render("es-MX", prospect())
+    edit(renderer, "es-MX", "pitch.j2", original)
+    approve(store, renderer, "pitch")
+    with store.transaction() as session:
+        check = review.rendered_approval(session, renderer.campaign, draft)
+    assert [part.state for part in check.parts] == ["approved", "needs review"]
+
+
+def test_approving_twice_keeps_one_row_and_logs_both(store: Store, renderer: Renderer) -> None:
+    approve(store, renderer)
+    approve(store, renderer)
+    with store.transaction() as session:
+        assert len(session.exec(select(TemplateReview)).all()) == 1
+        assert [e.action for e in audit.entries(session, object_type="template")] == ["template.approve"] * 2
+
+
+def test_status_for_chosen_markets_only(store: Store, renderer: Renderer) -> None:
+    with store.transaction() as session:
+        markets = review.status(session, renderer, ["es-mx"], today=TODAY)
+    assert [item.tag for item in markets] == ["es-MX"]
+
+
+def test_extra_templates_are_reviewed_like_the_others(store: Store, tmp_path: Path) -> None:
+    renderer = renderer_for(mx_workspace(tmp_path / "ws", followup_3="Buen día:\n\nÚltimo mensaje.\n"))
+    result = approve(store, renderer, "followup-3")
+    assert result.state == "approved"
+    with store.transaction() as session:
+        [market] = review.status(session, renderer, ["es-MX"], today=TODAY)
+    names = [item.approval.template for item in market.templates]
+    assert names[-1] == "followup-3"
