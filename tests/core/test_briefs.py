@@ -195,3 +195,23 @@ def test_as_json_carries_hooks_and_flags() -> None:
     assert data["market"] == "es-MX" and "prose" not in data
     assert data["hooks"]["pymes"]["value"] == "68.4"
     assert [flag["kind"] for flag in data["flags"]] == ["stale"]
+
+
+@pytest.mark.parametrize(("hook", "message"), [
+    pytest.param(HOOK.replace('"percent"', '"currency:mxn"'), "'mxn' is not an ISO 4217 currency code",
+                 id="currency codes are upper case"),
+    pytest.param(HOOK.replace("value = 68.4", 'value = "68,4 %"'), "hooks.pymes.value", id="a string value"),
+    pytest.param(HOOK.replace("max_age_months", "x").replace('source = "INEGI"', 'source = "INEGI"\n'
+                                                                                  "max_age_months = 0"),
+                 "hooks.pymes.max_age_months: Input should be greater than or equal to 1", id="hook age"),
+])
+def test_more_hook_problems(hook: str, message: str) -> None:
+    with pytest.raises(BriefError, match=message):
+        parse_brief(brief_text(hook), PATH, "es-MX")
+
+
+def test_date_hooks_in_json_are_iso_dates() -> None:
+    front = '[hooks.plazo]\nvalue = 2027-01-01\nunit = "date"\nas_of = 2025-12-03\nsource = "AEAT"\n'
+    data = briefs.as_json(parse_brief(brief_text(front), PATH, "es-MX"), date(2026, 1, 1))
+    assert data["hooks"]["plazo"]["value"] == "2027-01-01"
+    assert [flag["kind"] for flag in data["flags"]] == ["no-source-url"]

@@ -184,3 +184,32 @@ def test_snapshots_notice_added_removed_and_edited_files(tmp_path: Path) -> None
     again = Snapshot([tmp_path, target])
     _touch(target, "edited")
     assert not again.fresh()
+
+
+def test_settings_are_parsed_once_per_version_of_the_file(tmp_path: Path) -> None:
+    lib = library(tmp_path, {"es-MX": {"locale.toml": LOCALE_MX}})
+    first = lib.settings("es-MX")
+    assert first is not None and lib.settings("es-MX") is first
+    _touch(lib.folder("es-MX") / "locale.toml", LOCALE_MX.replace("Saludos cordiales,", "Saludos,"))
+    changed = lib.settings("es-MX")
+    assert changed is not first and changed is not None and changed.sign_off == "Saludos,"
+    assert lib.settings("es-AR") is None
+
+
+def test_folders_that_do_not_exist_are_just_skipped(tmp_path: Path) -> None:
+    lib = library(tmp_path, {"default": {"locale.toml": LOCALE_DEFAULT, "pitch.j2": "Hello"}})
+    assert lib.template_names("de-DE") == list(REQUIRED_TEMPLATES)
+    source = lib.resolve("de-DE", "pitch")
+    assert (source.folder, source.origin, source.language) == ("default", "default", "en")
+    assert lib.market_settings("de-DE").folder == "default"
+
+
+def test_script_subtags_follow_cldr_too(tmp_path: Path) -> None:
+    assert [step.folder for step in library(tmp_path, {}).chain("zh-Hant-TW")] == [
+        "zh-Hant-TW", "zh-Hant", "zh", "default"]
+
+
+def test_watched_paths_cover_every_folder_and_locale_file_of_the_chain(tmp_path: Path) -> None:
+    lib = library(tmp_path, {})
+    watched = [str(path.relative_to(lib.root)) for path in lib.watched_paths("es-ES")]
+    assert watched == ["es-ES", "es", "default", "es-ES/locale.toml", "es/locale.toml", "default/locale.toml"]

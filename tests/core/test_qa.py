@@ -10,7 +10,7 @@ import pytest
 from outreach.core import qa
 from outreach.core.qa import Finding, check_market, check_template, has_errors
 from tests.campaigns import base_campaign, changed
-from tests.workspaces import BRIEF_MX, LOCALE_MX, SIMPLE, make_workspace, mx_workspace, renderer_for
+from tests.workspaces import BRIEF_MX, LOCALE_MX, SIMPLE, make_workspace, mx_workspace, prospect, renderer_for
 
 TODAY = date(2026, 11, 22)
 SPANISH = ("Le escribo porque preparamos una guía práctica para que los dueños de pequeños negocios "
@@ -191,3 +191,60 @@ def test_the_simple_follow_ups_pass_in_spain_too(tmp_path: Path) -> None:
     renderer = renderer_for(mx_workspace(tmp_path / "ws"))
     assert all(not found for found in check_market(renderer, "es-ES", today=TODAY).values())
     assert SIMPLE["pitch.j2"].startswith("Buen día")
+
+
+def test_only_the_reviewers_words_are_checked_not_the_data(tmp_path: Path) -> None:
+    root = mx_workspace(tmp_path / "ws", pitch="Le escribo sobre {{ prospect.name }}.\n")
+    renderer = renderer_for(root)
+    assert check_template(renderer, "es-MX", "pitch", today=TODAY) == []
+    body = renderer.render("es-MX", prospect(outlet="Tu Dinero  Hoy [BETA]")).body
+    assert body == "Le escribo sobre Tu Dinero  Hoy [BETA].\n", "outlet names are data, not reviewed text"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    pytest.param("Vea https://www.site.com/mx/nomina\n", [], id="own page without its trailing slash"),
+    pytest.param("Vea {{ 'https://www.site.com/es/nominas/' }}\n", [("hard-coded-url", "error", 1)],
+                 id="a URL in a string constant"),
+    pytest.param("Vea HTTPS://WWW.SITE.COM/es/nominas/\n", [("hard-coded-url", "error", 1)], id="upper case"),
+    pytest.param("Escríbanos a prensa@site.com\n", [], id="an email address is not a URL"),
+])
+def test_url_details(tmp_path: Path, text: str, expected: list[tuple[str, str, int]]) -> None:
+    assert summary(findings(tmp_path, pitch=text)) == expected
+
+
+def test_an_english_subject_is_a_warning(tmp_path: Path) -> None:
+    found = findings(tmp_path, name="subject", subject="Payroll figures for small businesses this year\n")
+    assert summary(found) == [("other-language", "warning", None)]
+
+
+def test_findings_are_ordered_by_line(tmp_path: Path) -> None:
+    text = "Hola XXX\nTe escribo \nOtra  línea\n"
+    assert [finding.line for finding in findings(tmp_path, pitch=text)] == [1, 2, 2, 3]
+
+
+def test_each_locale_accepts_its_own_forms(tmp_path: Path) -> None:
+    spain = "Hola:\n\nTe escribo y os dejo el enlace para vuestros lectores.\n"
+    root = mx_workspace(tmp_path / "ws")
+    (root / "locales" / "es-ES" / "pitch.j2").write_text(spain, encoding="utf-8")
+    renderer = renderer_for(root)
+    assert check_template(renderer, "es-ES", "pitch", today=TODAY) == []
+    (root / "locales" / "es-MX" / "pitch.j2").write_text(spain, encoding="utf-8")
+    words = [f.message.split("'")[1] for f in check_template(renderer, "es-MX", "pitch", today=TODAY)]
+    assert words == ["Te", "os", "vuestros"]
+
+
+def test_german_plurals_need_only_one_and_other(tmp_path: Path) -> None:
+    campaign = changed(base_campaign(), "markets.de-DE", {
+        "timezone": "Europe/Berlin", "path": "/de/", "pages": [{"url": "https://www.site.com/de/lohn/"}]})
+    settings = "address = 'Sie'\nsign_off = 'Viele Grüße'\n[sender]\nname = 'J'\n"
+    pitch = "Guten Tag,\n\n{{ 3 | plural(one='{n} Firma', other='{n} Firmen') }}\n"
+    root = make_workspace(tmp_path / "ws", campaign=campaign,
+                          locales={"de-DE": {"locale.toml": settings, **SIMPLE, "pitch.j2": pitch}})
+    assert check_template(renderer_for(root), "de-DE", "pitch", today=TODAY) == []
+
+
+def test_check_market_covers_extra_templates(tmp_path: Path) -> None:
+    root = mx_workspace(tmp_path / "ws", followup_3="Buen día XXX\n")
+    found = check_market(renderer_for(root), "es-MX", today=TODAY)
+    assert list(found) == ["subject", "pitch", "followup-1", "followup-2", "followup-3"]
+    assert summary(found["followup-3"]) == [("placeholder", "error", 1)]

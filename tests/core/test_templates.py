@@ -249,3 +249,50 @@ def test_a_prospect_is_only_pitched_in_its_own_market(tmp_path: Path) -> None:
     renderer = renderer_for(mx_workspace(tmp_path / "ws"))
     with pytest.raises(NotFoundError, match=r"prospect 7 \(diario.mx\) is in es-MX, not es-ES"):
         renderer.render("es-ES", prospect("es-MX"))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    pytest.param("{{ hooks.pymes.as_of | date('short') }}", "31/07/26", id="short date of a hook's as_of"),
+    pytest.param("{{ hooks.pymes.as_of | date }}", "31 de julio de 2026", id="long is the default"),
+    pytest.param("{{ hooks.salario | currency('EUR') }}", "EUR1,234.50", id="a code overrides the hook's"),
+    pytest.param("{{ 12000.4 | currency('MXN', whole=true) }}", "$12,000", id="whole rounds the cents away"),
+    pytest.param("{{ hooks.salario | plural(one='{n} peso', other='{n} pesos') }}", "1,234.5 pesos",
+                 id="plural of a hook"),
+    pytest.param("{{ market.country | territory }} / {{ market.language | language }}", "México / español",
+                 id="the market's own names"),
+    pytest.param("{{ hooks.salario.value }} {{ hooks.salario.unit }}", "1234.5 currency:MXN",
+                 id="raw value and unit"),
+    pytest.param("{% for name in hooks | sort %}{{ name }} {% endfor %}", "pymes salario ", id="loop hooks"),
+])
+def test_more_filters(tmp_path: Path, text: str, expected: str) -> None:
+    assert render_text(tmp_path, text) == expected
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    pytest.param("{{ hooks.pymes | currency }}", "currency needs a code", id="currency of a percent hook"),
+    pytest.param("{{ hooks.pymes.as_of | percent }}", "expected a number, got date", id="percent of a date"),
+    pytest.param("{{ anchor | territory }}", "is not a territory code", id="territory of text"),
+])
+def test_filters_refuse_the_wrong_kind_of_value(tmp_path: Path, text: str, message: str) -> None:
+    assert message in render_error(tmp_path, text).message
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("{{ hooks.pymes.value.__class__ }}", id="a hook's Decimal"),
+    pytest.param("{{ (hooks.values() | list)[0].__init__ }}", id="a view through a list"),
+    pytest.param("{% set h = hooks %}{{ h.update({'x': 1}) }}", id="mutate through a variable"),
+    pytest.param("{{ page.keywords.__len__() }}", id="dunder method"),
+    pytest.param("{{ '%s' % anchor.__class__ }}", id="percent formatting"),
+    pytest.param("{{ prospect | attr('__init__') }}", id="attr on a view"),
+    pytest.param("{{ '{a.__class__.__mro__}'.format_map({'a': anchor}) }}", id="format_map"),
+    pytest.param("{{ contact.__dataclass_fields__ }}", id="dataclass internals"),
+])
+def test_more_escapes_are_refused(tmp_path: Path, text: str) -> None:
+    assert "unsafe" in render_error(tmp_path, text).message
+
+
+@pytest.mark.parametrize("name", ["dict", "joiner", "cycler", "lipsum", "range", "namespace", "loop", "self",
+                                  "config", "request"])
+def test_no_globals_are_left_to_call(tmp_path: Path, name: str) -> None:
+    message = render_error(tmp_path, f"{{{{ {name}() }}}}").message
+    assert f"'{name}' is undefined" in message or "unsafe" in message or "not callable" in message
