@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from outreach.core import audit, qa
@@ -194,6 +195,12 @@ def _decide(session: Session, campaign: Campaign, source: TemplateSource, decisi
     review.decision, review.content_hash, review.source = decision, source.content_hash, source.folder
     review.reviewer, review.comment, review.decided_at = reviewer.strip(), comment, utcnow()
     session.add(review)
+    try:
+        session.flush()
+    except IntegrityError:
+        # Two first decisions on the same template at once (PostgreSQL): the later one loses.
+        raise ReviewError(f"another review of {source.market} {source.name} was recorded at the same "
+                          "time; look at `review status` and decide again") from None
     detail = {"content_hash": source.content_hash, "source": source.folder, "comment": comment}
     if actor and actor != reviewer:
         detail["recorded_by"] = actor

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from outreach.core import audit, review
 from outreach.core.locale_folders import TemplateSource
 from outreach.core.models import AuditEntry, CampaignRecord, TemplateReview
 from outreach.core.review import ApprovalState, approval_state, message_approval
-from outreach.core.store import Store
+from outreach.core.store import Store, register_campaign
 from outreach.core.templates import Renderer
 from outreach.errors import ReviewError
 from tests.campaigns import base_campaign, changed
@@ -292,3 +293,49 @@ def test_extra_templates_are_reviewed_like_the_others(store: Store, tmp_path: Pa
         [market] = review.status(session, renderer, ["es-MX"], today=TODAY)
     names = [item.approval.template for item in market.templates]
     assert names[-1] == "followup-3"
+
+
+@pytest.mark.postgres
+def test_two_first_decisions_at_once_do_not_both_win(pg_url: str, renderer: Renderer) -> None:
+    store = Store.open(pg_url, actor="lead")
+    with store.transaction() as session:  # the campaign row exists before the race, as it would
+        register_campaign(session, renderer.campaign, "lead")
+    outcome: list[BaseException | ApprovalState] = []
+    first = store.transaction()
+    session = first.__enter__()
+    review.approve(session, renderer, "es-MX", "pitch", "Lucía", today=TODAY)
+
+    def second() -> None:
+        try:
+            outcome.append(approve(store, renderer))
+        except ReviewError as exc:
+            outcome.append(exc)
+
+    racer = threading.Thread(target=second)
+    racer.start()
+    racer.join(timeout=1)
+    assert racer.is_alive(), "the second waits on the first one's row"
+    first.__exit__(None, None, None)
+    racer.join(timeout=30)
+    assert len(outcome) == 1 and isinstance(outcome[0], ReviewError)
+    assert "recorded at the same time" in str(outcome[0])
+    with store.transaction() as check:
+        assert [row.reviewer for row in check.exec(select(TemplateReview)).all()] == ["Lucía"]
+
+
+def test_migration_0003_adds_template_review_and_takes_it_back(store: Store) -> None:
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import inspect
+
+    from outreach.core import db
+
+    assert "template_review" in inspect(store.engine).get_table_names()
+    with store.engine.begin() as connection:
+        config = Config()
+        config.set_main_option("script_location", str(db.MIGRATIONS))
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0002")
+    assert "template_review" not in inspect(store.engine).get_table_names()
+    assert db.upgrade(store.engine).up_to_date
+    assert "template_review" in inspect(store.engine).get_table_names()

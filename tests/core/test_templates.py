@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
+from outreach.core.locale_folders import TemplateSource
 from outreach.core.template_context import CONTEXT_NAMES, SenderView, sample_prospect
-from outreach.core.templates import Renderer
+from outreach.core.templates import Renderer, checked_subject
 from outreach.errors import NotFoundError, TemplateError, UnsafeHeaderError
 from tests.workspaces import mx_workspace, prospect, renderer_for
 
@@ -296,3 +298,22 @@ def test_more_escapes_are_refused(tmp_path: Path, text: str) -> None:
 def test_no_globals_are_left_to_call(tmp_path: Path, name: str) -> None:
     message = render_error(tmp_path, f"{{{{ {name}() }}}}").message
     assert f"'{name}' is undefined" in message or "unsafe" in message or "not callable" in message
+
+
+@pytest.mark.parametrize(("text", "unsafe"), [
+    pytest.param("Datos\tpara", "'\\t'", id="tab"),
+    pytest.param("Datos\x7fpara", "'\\x7f'", id="DEL"),
+    pytest.param("Datos\x85para", "'\\x85'", id="next line (C1)"),
+    pytest.param("Datos\u2029para", "'\\u2029'", id="paragraph separator"),
+    pytest.param("Datos\x1bpara", "'\\x1b'", id="escape"),
+])
+def test_checked_subject_refuses_every_control_character(text: str, unsafe: str) -> None:
+    source = TemplateSource("es-MX", "subject", "es-MX", "own", Path("subject.j2"), "", "0" * 64, "es")
+    with pytest.raises(UnsafeHeaderError, match=re.escape(f"contains {unsafe} at position 6")):
+        checked_subject(text, source)
+
+
+def test_checked_subject_keeps_unicode_and_no_break_spaces() -> None:
+    source = TemplateSource("es-ES", "subject", "es-ES", "own", Path("subject.j2"), "", "0" * 64, "es")
+    subject = f"Coste: 1.221{NBSP}€ — «pymes» 👍"
+    assert checked_subject(f"  {subject} \n", source) == subject
