@@ -215,3 +215,11 @@ def test_date_hooks_in_json_are_iso_dates() -> None:
     data = briefs.as_json(parse_brief(brief_text(front), PATH, "es-MX"), date(2026, 1, 1))
     assert data["hooks"]["plazo"]["value"] == "2027-01-01"
     assert [flag["kind"] for flag in data["flags"]] == ["no-source-url"]
+
+
+def test_a_missing_brief_is_none_and_readmes_are_not_strays(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    (root / "briefs" / "README.md").write_text("notes\n", encoding="utf-8")
+    assert briefs.load_brief(root, "es-MX") is None
+    assert briefs.stray_briefs(root, load_campaign(root)) == []
+    assert briefs.brief_path(root, "es-MX") == root / "briefs" / "es-MX.md"

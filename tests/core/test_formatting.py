@@ -171,3 +171,23 @@ def test_formatters_are_cached_per_tag() -> None:
 def test_hook_display_follows_its_unit(unit: str, value: object, es_mx: str, es_es: str) -> None:
     hook = Hook(name="h", value=value, unit=unit, as_of=date(2026, 1, 1))  # type: ignore[arg-type]
     assert (formatter("es-MX").hook(hook), formatter("es-ES").hook(hook)) == (es_mx, es_es)
+
+
+@pytest.mark.parametrize("tag", ["es-MX", "es-ES", "es-AR", "de-DE", "en-GB", "fr-FR", "pt-BR"])
+@pytest.mark.parametrize("value", [Decimal(text) for text in ("0.5", "1234", "1234567.891", "-42.25")])
+def test_numbers_read_back_in_their_own_locale(tag: str, value: Decimal) -> None:
+    from babel.numbers import parse_decimal
+
+    fmt = formatter(tag)
+    assert parse_decimal(fmt.number(value), locale=fmt.locale) == value
+
+
+@pytest.mark.parametrize(("tag", "separator", "decimal"), [
+    pytest.param("es-MX", ",", ".", id="es-MX"),
+    pytest.param("es-ES", ".", ",", id="es-ES"),
+    pytest.param("de-DE", ".", ",", id="de-DE"),
+    pytest.param("fr-FR", NNBSP, ",", id="fr-FR"),
+    pytest.param("pt-BR", ".", ",", id="pt-BR"),
+])
+def test_separators_come_from_cldr(tag: str, separator: str, decimal: str) -> None:
+    assert formatter(tag).number(Decimal("1234567.5")) == f"1{separator}234{separator}567{decimal}5"

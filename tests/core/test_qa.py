@@ -248,3 +248,18 @@ def test_check_market_covers_extra_templates(tmp_path: Path) -> None:
     found = check_market(renderer_for(root), "es-MX", today=TODAY)
     assert list(found) == ["subject", "pitch", "followup-1", "followup-2", "followup-3"]
     assert summary(found["followup-3"]) == [("placeholder", "error", 1)]
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("{% import 'macros.j2' as m %}Hola\n", id="import"),
+    pytest.param("{% from 'macros.j2' import firma %}Hola\n", id="from import"),
+    pytest.param("{% extends 'base.j2' %}\n", id="extends"),
+])
+def test_templates_stand_alone(tmp_path: Path, text: str) -> None:
+    assert ("include", "error", 1) in summary(findings(tmp_path, pitch=text))
+
+
+def test_macros_and_local_variables_are_fine(tmp_path: Path) -> None:
+    text = ("{% macro saludo(nombre) %}Buen día, {{ nombre }}:{% endmacro %}\n"
+            "{% set medio = prospect.name %}\n{{ saludo(contact.first_name or medio) }}\n")
+    assert findings(tmp_path, pitch=text) == []

@@ -317,3 +317,40 @@ def test_checked_subject_keeps_unicode_and_no_break_spaces() -> None:
     source = TemplateSource("es-ES", "subject", "es-ES", "own", Path("subject.j2"), "", "0" * 64, "es")
     subject = f"Coste: 1.221{NBSP}€ — «pymes» 👍"
     assert checked_subject(f"  {subject} \n", source) == subject
+
+
+def test_an_ancestors_text_is_formatted_in_each_markets_own_locale(tmp_path: Path) -> None:
+    from tests.campaigns import base_campaign, changed
+    from tests.workspaces import LOCALE_MX, make_workspace
+
+    campaign = changed(base_campaign(), "markets.es-AR", {
+        "timezone": "America/Argentina/Buenos_Aires", "path": "/ar/",
+        "pages": [{"url": "https://www.site.com/ar/sueldos/"}]})
+    shared = {"locale.toml": LOCALE_MX, "subject.j2": "Datos", "pitch.j2": "{{ 1234.5 | number }} · "
+              "{{ 34.7 | percent }} · {{ market.country_name }}"}
+    renderer = renderer_for(make_workspace(tmp_path / "ws", campaign=campaign, locales={"es-419": shared}))
+    bodies = {tag: renderer.render(tag, prospect(tag)).body for tag in ("es-AR", "es-MX")}
+    assert bodies == {"es-AR": "1.234,5 · 34,7% · Argentina\n", "es-MX": "1,234.5 · 34.7% · México\n"}
+    assert {renderer.render(tag, prospect(tag)).body_source.folder for tag in bodies} == {"es-419"}
+
+
+def test_one_context_serves_every_message_of_a_prospect(tmp_path: Path) -> None:
+    renderer = renderer_for(mx_workspace(tmp_path / "ws"))
+    context = renderer.context("es-MX", prospect(), anchor="software de nómina")
+    messages = [renderer.render_with("es-MX", name, context) for name in ("pitch", "followup-1",
+                                                                          "followup-2")]
+    assert [message.subject for message in messages] == ["Datos para El Diario", "Re: Datos para El Diario",
+                                                         "Re: Datos para El Diario"]
+    assert context["anchor"] == "software de nómina" and context["page"].url.endswith("/mx/nomina/")
+
+
+def test_a_renderer_can_share_a_library(tmp_path: Path) -> None:
+    from outreach.core.campaign_file import load_campaign
+    from outreach.core.locale_folders import Library
+
+    root = mx_workspace(tmp_path / "ws")
+    library = Library(root)
+    renderer = Renderer(load_campaign(root), root, library)
+    assert renderer.library is library and renderer.workspace == root
+    assert renderer.environment("es-MX") is renderer.environment("es-MX")
+    assert renderer.environment("es-MX") is not renderer.environment("es-ES"), "filters bind one locale"
