@@ -12,7 +12,7 @@ from outreach.core import briefs
 from outreach.core.briefs import Brief, add_months, hook_flags, parse_brief
 from outreach.core.campaign_file import load_campaign
 from outreach.errors import BriefError
-from tests.workspaces import BRIEF_MX, make_workspace
+from tests.core.workspaces import BRIEF_MX, make_workspace
 
 PATH = Path("briefs/es-MX.md")
 

@@ -9,7 +9,7 @@ import pytest
 
 from outreach.core.locale_folders import REQUIRED_TEMPLATES, Library, Snapshot, content_hash
 from outreach.errors import LocaleFileError, TemplateNotFoundError
-from tests.workspaces import LOCALE_DEFAULT, LOCALE_MX, make_workspace
+from tests.core.workspaces import LOCALE_DEFAULT, LOCALE_MX, make_workspace
 
 AR_VOS = LOCALE_MX.replace('"usted"', '"vos"')
 
@@ -213,3 +213,12 @@ def test_watched_paths_cover_every_folder_and_locale_file_of_the_chain(tmp_path:
     lib = library(tmp_path, {})
     watched = [str(path.relative_to(lib.root)) for path in lib.watched_paths("es-ES")]
     assert watched == ["es-ES", "es", "default", "es-ES/locale.toml", "es/locale.toml", "default/locale.toml"]
+
+
+def test_rendered_fields_and_allowed_forms(tmp_path: Path) -> None:
+    lib = library(tmp_path, {"en-GB": {"locale.toml": LOCALE_DEFAULT.replace('language = "en"\n', "")}})
+    settings = lib.settings("en-GB")
+    assert settings is not None and settings.language == "en" and settings.allowed_forms == {"you"}
+    assert settings.rendered_fields() == {
+        "address": "you", "plural_address": None, "sign_off": "Best regards,",
+        "sender": {"name": "Press team", "role": "", "company": "", "email": None, "phone": None}}

@@ -10,7 +10,7 @@ from outreach.core import previews
 from outreach.core.models import Prospect
 from outreach.core.store import Store, register_campaign
 from outreach.errors import NotFoundError, UnsafeHeaderError
-from tests.workspaces import mx_workspace, renderer_for
+from tests.core.workspaces import mx_workspace, renderer_for
 
 
 def test_preview_collects_failures_per_prospect_and_message(tmp_path: Path, sqlite_url: str) -> None:

@@ -10,7 +10,15 @@ import pytest
 from outreach.core import qa
 from outreach.core.qa import Finding, check_market, check_template, has_errors
 from tests.campaigns import base_campaign, changed
-from tests.workspaces import BRIEF_MX, LOCALE_MX, SIMPLE, make_workspace, mx_workspace, prospect, renderer_for
+from tests.core.workspaces import (
+    BRIEF_MX,
+    LOCALE_MX,
+    SIMPLE,
+    make_workspace,
+    mx_workspace,
+    prospect,
+    renderer_for,
+)
 
 TODAY = date(2026, 11, 22)
 SPANISH = ("Le escribo porque preparamos una guía práctica para que los dueños de pequeños negocios "

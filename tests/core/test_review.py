@@ -18,7 +18,15 @@ from outreach.core.store import Store, register_campaign
 from outreach.core.templates import Renderer
 from outreach.errors import ReviewError
 from tests.campaigns import base_campaign, changed
-from tests.workspaces import BRIEF_MX, LOCALE_MX, SIMPLE, make_workspace, mx_workspace, prospect, renderer_for
+from tests.core.workspaces import (
+    BRIEF_MX,
+    LOCALE_MX,
+    SIMPLE,
+    make_workspace,
+    mx_workspace,
+    prospect,
+    renderer_for,
+)
 
 TODAY = date(2026, 11, 22)
 
@@ -339,3 +347,17 @@ def test_migration_0003_adds_template_review_and_takes_it_back(store: Store) -> 
     assert "template_review" not in inspect(store.engine).get_table_names()
     assert db.upgrade(store.engine).up_to_date
     assert "template_review" in inspect(store.engine).get_table_names()
+
+
+def test_reasons_name_every_part_that_blocks(store: Store, renderer: Renderer) -> None:
+    with store.transaction() as session:
+        review.reject(session, renderer.campaign, "es-MX", "followup-2", "Lucía", "Muy seco")
+        pending = message_approval(session, renderer.campaign, "es-MX", "followup-2",
+                                   library=renderer.library)
+    assert pending.reasons == ["es-MX subject is needs review", "es-MX followup-2 is rejected"]
+    assert [part.template for part in pending.parts] == ["subject", "followup-2"]
+
+
+def test_approval_state_accepts_a_market_tag_in_any_case(store: Store, renderer: Renderer) -> None:
+    approve(store, renderer)
+    assert state(store, renderer, tag="es-mx").state == "approved"

@@ -14,7 +14,7 @@ from outreach.core.briefs import parse_brief
 from outreach.core.campaign_file import load_campaign
 from outreach.core.formatting import formatter
 from outreach.core.locale_folders import Library
-from tests.workspaces import BRIEF_MX, mx_workspace, prospect
+from tests.core.workspaces import BRIEF_MX, mx_workspace, prospect
 
 NBSP = "\u00a0"
 

@@ -11,7 +11,7 @@ from outreach.core.locale_folders import TemplateSource
 from outreach.core.template_context import CONTEXT_NAMES, SenderView, sample_prospect
 from outreach.core.templates import Renderer, checked_subject
 from outreach.errors import NotFoundError, TemplateError, UnsafeHeaderError
-from tests.workspaces import mx_workspace, prospect, renderer_for
+from tests.core.workspaces import mx_workspace, prospect, renderer_for
 
 NBSP = "\u00a0"
 
@@ -321,7 +321,7 @@ def test_checked_subject_keeps_unicode_and_no_break_spaces() -> None:
 
 def test_an_ancestors_text_is_formatted_in_each_markets_own_locale(tmp_path: Path) -> None:
     from tests.campaigns import base_campaign, changed
-    from tests.workspaces import LOCALE_MX, make_workspace
+    from tests.core.workspaces import LOCALE_MX, make_workspace
 
     campaign = changed(base_campaign(), "markets.es-AR", {
         "timezone": "America/Argentina/Buenos_Aires", "path": "/ar/",
@@ -354,3 +354,24 @@ def test_a_renderer_can_share_a_library(tmp_path: Path) -> None:
     assert renderer.library is library and renderer.workspace == root
     assert renderer.environment("es-MX") is renderer.environment("es-MX")
     assert renderer.environment("es-MX") is not renderer.environment("es-ES"), "filters bind one locale"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    pytest.param("{% if hooks.nada is defined %}{{ hooks.nada }}{% else %}sin dato{% endif %}", "sin dato",
+                 id="a generic template can test for a hook"),
+    pytest.param("{{ hooks.get('nada', 'sin dato') }}", "sin dato", id="get with a default"),
+    pytest.param("{{ contact.first_name | default('equipo', true) }}", "equipo", id="default for None"),
+    pytest.param("{{ hooks.pymes if hooks.pymes is defined }}", "68.4%", id="inline test"),
+])
+def test_optional_values_have_safe_spellings(tmp_path: Path, text: str, expected: str) -> None:
+    assert render_text(tmp_path, text, first_name=None) == expected
+
+
+def test_hooks_get_without_a_default_prints_nothing_useful(tmp_path: Path) -> None:
+    assert "printed an empty value (None)" in render_error(tmp_path, "{{ hooks.get('nada') }}").message
+
+
+def test_lines_are_counted_across_trimmed_blocks(tmp_path: Path) -> None:
+    text = ("{% if contact.first_name %}\nHola, {{ contact.first_name }}:\n{% else %}\nHola:\n{% endif %}\n\n"
+            "{% if page.cluster %}\nTexto.\n{% endif %}\n{{ contact.telefono }}\n")
+    assert render_error(tmp_path, text).line == 10
