@@ -59,3 +59,24 @@ def test_wrong_forms(text: str, language: str, allowed: set[str], words: list[st
 def test_form_problem(language: str, form: str, plural: bool, problem: str | None) -> None:
     found = form_problem(language, form, plural=plural)
     assert (found is None) if problem is None else (problem in (found or ""))
+
+
+@pytest.mark.parametrize(("language", "allowed", "words"), [
+    pytest.param("es", MX, "vosotros vosotras os vuestro vuestra vuestros vuestras podéis tenéis "
+                 "queréis sabéis sois estáis habéis necesitáis escribidme avisadme decidme contadme",
+                 id="vosotros in Mexico"),
+    pytest.param("es", MX, "tú ti te tu tus contigo puedes tienes quieres sabes eres necesitas buscas "
+                 "prefieres piensas dime escríbeme avísame cuéntame fíjate llámame mándame",
+                 id="tú in Mexico"),
+    pytest.param("es", ES, "vos podés tenés querés sabés sos necesitás buscás preferís pensás decime "
+                 "escribime avisame contame fijate llamame mandame usted escríbame avíseme dígame "
+                 "cuénteme fíjese llámeme mándeme ustedes", id="vos and usted in Spain"),
+    pytest.param("de", {"Sie"}, "du dich dir dein deine deinen deinem deiner deines euch euer eure euren "
+                 "eurem eurer eures", id="du and ihr in a Sie locale"),
+    pytest.param("fr", {"vous"}, "tu toi ta tes te", id="tu in a vous locale"),
+    pytest.param("pt", {"você", "vocês"}, "tu teu tua teus tuas contigo vós vosso vossa vossos vossas",
+                 id="tu and vós in Brazil"),
+])
+def test_every_marker_word_is_caught(language: str, allowed: set[str], words: str) -> None:
+    for word in words.split():
+        assert [hit.word for hit in wrong_forms(f"Hola {word}.", language, allowed)] == [word], word

@@ -375,3 +375,8 @@ def test_lines_are_counted_across_trimmed_blocks(tmp_path: Path) -> None:
     text = ("{% if contact.first_name %}\nHola, {{ contact.first_name }}:\n{% else %}\nHola:\n{% endif %}\n\n"
             "{% if page.cluster %}\nTexto.\n{% endif %}\n{{ contact.telefono }}\n")
     assert render_error(tmp_path, text).line == 10
+
+
+@pytest.mark.parametrize("name", ["prospect", "contact", "page", "market", "sender", "locale", "hooks"])
+def test_unknown_attributes_name_the_context_variable(tmp_path: Path, name: str) -> None:
+    assert f"'{name}' has no attribute 'nada'" in render_error(tmp_path, f"{{{{ {name}.nada }}}}").message
