@@ -51,7 +51,7 @@ _VIEW_FIELDS = {view: view_fields(view) for view in (*VIEWS.values(), HookView)}
 _UNSAFE_IN_HEADER = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 """Control characters (Unicode Cc: CR, LF, NUL, tab…) and the Unicode line and paragraph separators."""
 
-_RENDER_FAILURES = (jinja2.TemplateError, ValueError, TypeError, LookupError, ArithmeticError)
+_RENDER_FAILURES = (jinja2.TemplateError, ValueError, TypeError, LookupError, ArithmeticError, RecursionError)
 
 
 class PitchEnvironment(ImmutableSandboxedEnvironment):

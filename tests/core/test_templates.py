@@ -380,3 +380,8 @@ def test_lines_are_counted_across_trimmed_blocks(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", ["prospect", "contact", "page", "market", "sender", "locale", "hooks"])
 def test_unknown_attributes_name_the_context_variable(tmp_path: Path, name: str) -> None:
     assert f"'{name}' has no attribute 'nada'" in render_error(tmp_path, f"{{{{ {name}.nada }}}}").message
+
+
+def test_endless_recursion_is_a_template_error(tmp_path: Path) -> None:
+    error = render_error(tmp_path, "{% macro m() %}{{ m() }}{% endmacro %}\n{{ m() }}")
+    assert error.message.startswith("RecursionError: ") and error.line == 1
