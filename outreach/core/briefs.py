@@ -31,6 +31,8 @@ DEFAULT_MAX_AGE_MONTHS = 18
 
 PLAIN_UNITS = ("number", "percent", "date")
 _HOOK_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+MAPPING_METHODS = frozenset(name for name in dir(dict) if not name.startswith("_"))
+"""Names a hook cannot have: `hooks.items` is the mapping's method in a template."""
 
 FlagKind = Literal["unsourced", "no-source-url", "stale"]
 
@@ -77,6 +79,8 @@ class Hook(BaseModel):
     def _identifier(cls, name: str) -> str:
         if not _HOOK_NAME.match(name):
             raise ValueError(f"'{name}' must be lower-case letters, digits and _ (a template name)")
+        if name in MAPPING_METHODS:
+            raise ValueError(f"'{name}' is taken: templates would get the mapping's method, not the hook")
         return name
 
     @field_validator("source_url")

@@ -13,7 +13,7 @@ from typing import Any, Literal, cast
 from jinja2 import meta, nodes
 
 from outreach.core import address, briefs, locales
-from outreach.core.briefs import Brief
+from outreach.core.briefs import MAPPING_METHODS, Brief
 from outreach.core.formatting import PLURAL_CATEGORIES, formatter
 from outreach.core.language import Detection, detect_language
 from outreach.core.locale_folders import SUBJECT, TemplateSource
@@ -130,7 +130,7 @@ def _names(subject: _Subject) -> Iterator[Finding]:
 def _hook_uses(ast: nodes.Template) -> Iterator[tuple[str, int, nodes.Node]]:
     """(hook name, line, node) for every `hooks.name` and `hooks['name']` in a template."""
     for attribute in ast.find_all(nodes.Getattr):
-        if _is_hooks(attribute.node):
+        if _is_hooks(attribute.node) and attribute.attr not in MAPPING_METHODS:
             yield attribute.attr, attribute.lineno, attribute
     for item in ast.find_all(nodes.Getitem):
         if _is_hooks(item.node) and isinstance(item.arg, nodes.Const) and isinstance(item.arg.value, str):

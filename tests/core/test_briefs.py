@@ -223,3 +223,9 @@ def test_a_missing_brief_is_none_and_readmes_are_not_strays(tmp_path: Path) -> N
     assert briefs.load_brief(root, "es-MX") is None
     assert briefs.stray_briefs(root, load_campaign(root)) == []
     assert briefs.brief_path(root, "es-MX") == root / "briefs" / "es-MX.md"
+
+
+@pytest.mark.parametrize("name", ["items", "get", "keys", "values"])
+def test_a_hook_cannot_shadow_a_mapping_method(name: str) -> None:
+    with pytest.raises(BriefError, match=f"hooks.{name}.name: '{name}' is taken"):
+        parse_brief(brief_text(HOOK.replace("[hooks.pymes]", f"[hooks.{name}]")), PATH, "es-MX")

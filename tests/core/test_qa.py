@@ -271,3 +271,8 @@ def test_macros_and_local_variables_are_fine(tmp_path: Path) -> None:
     text = ("{% macro saludo(nombre) %}Buen día, {{ nombre }}:{% endmacro %}\n"
             "{% set medio = prospect.name %}\n{{ saludo(contact.first_name or medio) }}\n")
     assert findings(tmp_path, pitch=text) == []
+
+
+def test_mapping_methods_of_hooks_are_not_hook_names(tmp_path: Path) -> None:
+    text = "{{ hooks.get('pymes') }} {{ hooks.items() | list | length }} {{ hooks.keys() | sort | first }}\n"
+    assert findings(tmp_path, pitch=text) == []
