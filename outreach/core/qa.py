@@ -244,8 +244,9 @@ def _urls(subject: _Subject, start: int, text: str) -> Iterator[Finding]:
 
 
 def _host(url: str) -> str:
-    """The lower-case host of a URL (`www.` kept), or of a `www.…` address."""
-    return re.sub(r"^https?://", "", url, flags=re.IGNORECASE).split("/", 1)[0].lower()
+    """The lower-case host of a URL without `www.`, so `site.com` and `www.site.com` compare equal."""
+    host = re.sub(r"^https?://", "", url, flags=re.IGNORECASE).split("/", 1)[0].lower()
+    return host.removeprefix("www.")
 
 
 def _rendered_checks(subject: _Subject) -> Iterator[Finding]:
