@@ -215,7 +215,7 @@ def test_only_the_reviewers_words_are_checked_not_the_data(tmp_path: Path) -> No
                  id="a URL in a string constant"),
     pytest.param("Vea HTTPS://WWW.SITE.COM/es/nominas/\n", [("hard-coded-url", "error", 1)], id="upper case"),
     pytest.param("Escríbanos a prensa@site.com\n", [], id="an email address is not a URL"),
-    pytest.param("Vea http://site.com/mx/otra/\n", [("hard-coded-url", "error", 1)], id="the site without www"),
+    pytest.param("Vea http://site.com/mx/otra/\n", [("hard-coded-url", "error", 1)], id="no www"),
 ])
 def test_url_details(tmp_path: Path, text: str, expected: list[tuple[str, str, int]]) -> None:
     assert summary(findings(tmp_path, pitch=text)) == expected
