@@ -93,6 +93,7 @@ class _Subject:
 
 def check_template(renderer: Renderer, tag: str, name: str, *, today: date | None = None) -> list[Finding]:
     """Every finding for one of a market's templates, ordered by line."""
+    tag = renderer.campaign.market(tag).tag
     try:
         source, _compiled = renderer.compile(tag, name)
     except TemplateNotFoundError as exc:

@@ -182,6 +182,7 @@ class Renderer:
 
     def compile(self, tag: str, name: str) -> tuple[TemplateSource, Template]:
         """A market's template, compiled once per version of its file."""
+        tag = self.campaign.market(tag).tag
         source = self.library.resolve(tag, name)
         cached = self._compiled.get((tag, name))
         if cached is None or cached.source != source:

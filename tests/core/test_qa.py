@@ -277,3 +277,9 @@ def test_macros_and_local_variables_are_fine(tmp_path: Path) -> None:
 def test_mapping_methods_of_hooks_are_not_hook_names(tmp_path: Path) -> None:
     text = "{{ hooks.get('pymes') }} {{ hooks.items() | list | length }} {{ hooks.keys() | sort | first }}\n"
     assert findings(tmp_path, pitch=text) == []
+
+
+def test_qa_accepts_market_tags_in_any_case(tmp_path: Path) -> None:
+    root = mx_workspace(tmp_path / "ws", pitch="Hola XXX\n")
+    assert summary(check_template(renderer_for(root), "ES-mx", "pitch", today=TODAY)) == [
+        ("placeholder", "error", 1)]

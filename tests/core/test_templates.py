@@ -385,3 +385,9 @@ def test_unknown_attributes_name_the_context_variable(tmp_path: Path, name: str)
 def test_endless_recursion_is_a_template_error(tmp_path: Path) -> None:
     error = render_error(tmp_path, "{% macro m() %}{{ m() }}{% endmacro %}\n{{ m() }}")
     assert error.message.startswith("RecursionError: ") and error.line == 1
+
+
+def test_market_tags_are_accepted_in_any_case(tmp_path: Path) -> None:
+    renderer = renderer_for(mx_workspace(tmp_path / "ws", pitch="{{ hooks.salario }}"))
+    lower = renderer.render("es-mx", prospect())
+    assert (lower.market, lower.body, lower.body_source.folder) == ("es-MX", "$1,234.50\n", "es-MX")
