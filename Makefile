@@ -17,6 +17,8 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/outreach -C . --db $(DEMO_DB) db upgrade
 	$(BIN)/outreach -C . --db $(DEMO_DB) markets
+	$(BIN)/outreach -C . --db $(DEMO_DB) render --market es-MX
+	$(BIN)/outreach -C . --db $(DEMO_DB) review status
 
 ## Lint, types, the import contract, then every test.
 test: $(STAMP) lint
@@ -26,6 +28,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+
+## Benchmarks that print their figures (run them on a quiet machine).
+bench: $(STAMP)
+	$(BIN)/python bench/render_bench.py
 
 clean:
 	rm -rf $(VENV) .demo .mypy_cache .pytest_cache .ruff_cache

@@ -2,8 +2,15 @@
 
 OutreachError
  ├── ConfigError            a settings file or environment value is wrong
- ├── CampaignError          campaign.toml is missing, unreadable or invalid (lists every problem)
  ├── WorkspaceError         `init` would overwrite, or a workspace folder is unusable
+ ├── ContentError           a file people edit is invalid (lists every problem, file and key)
+ │    ├── CampaignError     campaign.toml is missing, unreadable or invalid
+ │    ├── BriefError        briefs/<tag>.md: front matter, a key or a data hook
+ │    └── LocaleFileError   locales/<tag>/locale.toml: address form, sign-off, fallback
+ ├── TemplateError          a pitch template cannot be compiled or rendered (file and line)
+ │    ├── TemplateNotFoundError   no folder along the fallback chain has the template
+ │    └── UnsafeHeaderError       a rendered subject would inject a mail header (CR/LF)
+ ├── ReviewError            an approval is refused: QA errors, or the text changed meanwhile
  ├── StoreError             the database cannot be opened or used
  │    └── MigrationError    the schema cannot be brought to the head revision
  ├── NotFoundError          a market, page or record named by the user does not exist
@@ -26,12 +33,16 @@ class ConfigError(OutreachError):
     """A settings file or environment variable holds a value outreach cannot use."""
 
 
-class CampaignError(OutreachError):
-    """campaign.toml cannot be loaded; `problems` lists each one as `file: key: what is wrong`."""
+class ContentError(OutreachError):
+    """A content file people edit is invalid; `problems` lists each as `file: key: what is wrong`."""
 
     def __init__(self, problems: Sequence[str]) -> None:
         self.problems = tuple(problems)
         super().__init__("\n".join(self.problems))
+
+
+class CampaignError(ContentError):
+    """campaign.toml cannot be loaded; `problems` lists each one as `file: key: what is wrong`."""
 
 
 class WorkspaceError(OutreachError):
@@ -64,3 +75,34 @@ class GateBlocked(RequestError):
         lines = [f"request #{request_id} is blocked by the rule gate:", *findings,
                  "override a block with `outreach override ID --rule RULE --reason TEXT`"]
         super().__init__("\n".join(lines))
+
+
+class BriefError(ContentError):
+    """A market brief (briefs/<tag>.md) cannot be read or validated."""
+
+
+class LocaleFileError(ContentError):
+    """A locale.toml cannot be read or validated, or the fallback chain loops."""
+
+
+class TemplateError(OutreachError):
+    """A pitch template fails to compile or render; names the file and, when known, the line."""
+
+    def __init__(self, message: str, *, file: str | None = None, line: int | None = None) -> None:
+        self.message, self.file, self.line = message, file, line
+        where = f"{file}:{line}" if file and line else file
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+class TemplateNotFoundError(TemplateError):
+    """No folder along a market's fallback chain holds the template."""
+
+
+class UnsafeHeaderError(TemplateError):
+    """A rendered subject holds a line break or control character that could inject a header."""
+
+
+class ReviewError(OutreachError):
+    """An approval is refused (QA errors, or the text changed since it was shown)."""
+
+    exit_code = 1

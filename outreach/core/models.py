@@ -311,3 +311,34 @@ class LinkDaily(SQLModel, table=True):
     day: date = Field(primary_key=True)
     kind: str = Field(primary_key=True)
     count: int = 0
+
+
+REVIEW_DECISIONS = ("approved", "rejected")
+"""What a reviewer can decide about a template's content."""
+
+
+class TemplateReview(SQLModel, table=True):
+    """The latest review decision on one market's template, tied to the content it was made on."""
+
+    __tablename__ = "template_review"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "market", "template", name="uq_template_review"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id")
+    market: str
+    """Market tag, e.g. `es-AR`."""
+    template: str
+    """Template name: `subject`, `pitch`, `followup-1`…"""
+    decision: str
+    """`approved` or `rejected`."""
+    content_hash: str
+    """SHA-256 of the template text and the locale settings it prints, when decided."""
+    source: str
+    """Folder the text came from: the market's own, or an ancestor such as `es-419`."""
+    reviewer: str
+    """The native speaker who decided."""
+    comment: str = ""
+    """Why it was rejected (required then), or a note with an approval."""
+    decided_at: datetime = _timestamp()

@@ -11,9 +11,10 @@ from outreach import locations
 from outreach.errors import WorkspaceError
 
 _FOLDER_NOTES = {
-    "locales": "One folder per market tag (es-MX/) with locale.toml and the pitch templates (*.j2).\n",
-    "briefs": "One editorial brief per market: <tag>.md, front matter (topics, angles, formats,\n"
-              "data hooks with their sources) and prose for the team.\n",
+    "locales": "One folder per market tag (es-MX/) with locale.toml (address, sign_off, sender, tone,\n"
+               "fallback) and the templates subject.j2, pitch.j2, followup-1.j2, followup-2.j2.\n",
+    "briefs": "One editorial brief per market: <tag>.md, TOML front matter between '+++' lines\n"
+              "(topics, angles, formats, data hooks with their sources) and prose for the team.\n",
     "prospects": "Prospect lists per market: <tag>.csv, imported with `outreach import`.\n",
 }
 

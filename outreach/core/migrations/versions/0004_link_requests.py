@@ -1,7 +1,7 @@
 """Link requests, placements, rule overrides and the link tallies the rule gate reads.
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-22
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from outreach.core.models import UtcDateTime
 
 revision = "0004"
-down_revision: str | None = "0002"
+down_revision: str | None = "0003"
 branch_labels = None
 depends_on = None
 
