@@ -13,6 +13,7 @@ from outreach.core.campaign import Campaign, TargetPage
 from outreach.core.findings import NOT_OVERRIDABLE, RULES, Finding, blocking
 from outreach.core.language import COMMON_LANGUAGES, detect_language
 from outreach.core.models import OPEN_REQUEST_STATES, LinkRequest, Placement, Prospect, RuleOverride, utcnow
+from outreach.core.templates import RenderedMessage
 from outreach.errors import GateBlocked, NotFoundError, RequestError
 
 MOVES: dict[str, frozenset[str]] = {
@@ -84,8 +85,12 @@ def pending(session: Session, campaign_id: int, market: str | None = None,
 
 
 def approve(session: Session, request: LinkRequest, findings: list[Finding], actor: str,
-            now: datetime | None = None) -> None:
-    """Approve a draft whose findings hold no unoverridden block; it starts counting today."""
+            now: datetime | None = None, pitch: RenderedMessage | None = None) -> None:
+    """Approve a draft whose findings hold no unoverridden block; it starts counting today.
+
+    `pitch` is the message as rendered from approved text: its subject and body are frozen on the
+    request, and they are what will be sent.
+    """
     if request.state != "draft":
         raise RequestError(f"request #{request.id} is {request.state}; only drafts can be approved")
     stopping = blocking(findings)
@@ -94,6 +99,8 @@ def approve(session: Session, request: LinkRequest, findings: list[Finding], act
         raise GateBlocked(request.id, [str(finding) for finding in stopping])
     moment = now or utcnow()
     request.approved_by, request.approved_at, request.counted_on = actor, moment, moment.date()
+    if pitch is not None:
+        request.subject, request.body = pitch.subject, pitch.body
     _set_state(session, request, "approved", actor, {"verdicts": _verdicts(findings)})
 
 
