@@ -10,7 +10,7 @@ from rich.markup import escape
 
 from outreach.cli.output import err, out, print_json
 from outreach.cli.state import State, state
-from outreach.core import gate, headroom, requests
+from outreach.core import gate, headroom, monitoring, requests
 from outreach.core.approvals import render_for_approval, template_states
 from outreach.core.findings import Finding, Verdict, blocking, worst
 from outreach.core.models import LinkRequest
@@ -85,6 +85,7 @@ def check(
         results = gate.check_pending(session, shared.campaign, shared.campaign_id(),
                                      templates=template_states(session), market=tag)
         rows = {row.id: row for row in requests.pending(session, shared.campaign_id(), tag)}
+        spikes = monitoring.foreign_spikes(session, shared.campaign, shared.campaign_id())
     if as_json:
         print_json([_request_json(rows[rid], findings) for rid, findings in results.items()])
     else:
@@ -94,6 +95,8 @@ def check(
                       f"\"{escape(row.anchor)}\" ({row.anchor_class})  [{_STYLE[verdict]}]{verdict.value}[/]")
             _print_findings(findings, everything=everything)
     blocked = sum(any(finding.blocks for finding in findings) for findings in results.values())
+    for spike in spikes:
+        err.print(f"[yellow]warn[/] {spike.rule}: {escape(spike.message)}")
     err.print(f"{len(results)} request(s) checked: {blocked} blocked")
     if blocked:
         raise typer.Exit(1)
