@@ -165,3 +165,12 @@ def test_version() -> None:
 
 def test_typer_is_the_cli_framework() -> None:
     assert isinstance(app, typer.Typer)
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "outreach", "--version"], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.startswith("outreach ")

@@ -18,7 +18,6 @@ from outreach.core.gate_queries import RequestRow
 from outreach.core.models import (
     OPEN_REQUEST_STATES,
     LinkRequest,
-    Prospect,
     utcnow,
 )
 from outreach.core.places import index_for
@@ -104,13 +103,6 @@ def _load_contact_lists(session: Session, snap: Snapshot, scope: Scope) -> None:
     domains = {email.rsplit("@", 1)[-1] for email in scope.emails}
     candidates |= {digest("domain", domain): domain for domain in domains}
     snap.suppressed = {candidates[found] for found in queries.suppressed(session, candidates)}
-
-
-def facts_of(row: Prospect) -> ProspectFacts:
-    """A prospect row as the rules see it."""
-    assert row.id is not None
-    return ProspectFacts(row.id, row.domain, row.email, row.language, row.language_source, row.country,
-                         row.locality, dict(row.metrics), row.do_not_contact, row.stage, row.outlet)
 
 
 def subject_of(campaign: Campaign, request: RequestRow, prospect: ProspectFacts) -> Subject:

@@ -9,7 +9,7 @@ from html import escape
 
 from outreach.core import locales
 from outreach.core.campaign import Campaign, Market, TargetPage
-from outreach.core.geo import cctld_country, host_of
+from outreach.core.geo import cctld_country
 from outreach.core.urlversions import Placement, is_absolute, place_url, version_of_market
 
 
@@ -154,8 +154,3 @@ def link_tags(campaign: Campaign, page: TargetPage) -> list[str]:
         f'<link rel="alternate" hreflang="{escape(code)}" href="{escape(url)}" />'
         for code, url in planned_alternates(campaign, page).items()
     ]
-
-
-def host_country(url: str) -> str | None:
-    """Country of a URL's ccTLD, for display."""
-    return cctld_country(host_of(url))

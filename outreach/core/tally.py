@@ -225,11 +225,3 @@ def _pace_statement(lengths: tuple[int, ...], weeks: int, launches: int) -> Any:
                    col(LinkDaily.market).in_(bindparam("markets", expanding=True)),
                    day >= bindparam("oldest"))
             .group_by(col(LinkDaily.market), col(LinkDaily.kind)))
-
-
-def totals_since(session: Session, campaign_id: int, market: str, since: date) -> int:
-    """All links (placements and open requests) of a market counted on or after `since`."""
-    query = select(func.coalesce(func.sum(col(LinkDaily.count)), 0)).where(
-        col(LinkDaily.campaign_id) == campaign_id, col(LinkDaily.market) == market,
-        col(LinkDaily.day) >= since)
-    return int(session.connection().execute(query).scalar_one())
