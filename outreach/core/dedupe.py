@@ -1,0 +1,108 @@
+"""Fuzzy dedupe for any records: blocking, rapidfuzz levels, Fellegi–Sunter by EM, connected clusters."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from outreach.core.blocking import WINDOW, IntArray, candidate_pairs, rank_of
+from outreach.core.comparisons import EXACT, Comparison, Levels
+from outreach.core.fellegi_sunter import FloatArray, LevelMatrix, Model, fit, learnt_threshold
+
+RANDOM_PAIRS = 1_000_000
+"""Random record pairs sampled to learn how often non-matches agree (as splink does by default)."""
+
+
+@dataclass
+class Clustering:
+    """The result: a cluster label per record, the pairs that matched, and the model behind them."""
+
+    labels: IntArray
+    """Cluster of each record: the smallest record index in it (a record alone is its own cluster)."""
+    left: IntArray
+    right: IntArray
+    probability: FloatArray
+    levels: LevelMatrix
+    """Comparison levels of each matched pair, one column per comparison."""
+    threshold: float
+    threshold_learnt: bool
+    model: Model
+    comparisons: list[Comparison]
+    candidates: int
+    """Pairs scored after blocking."""
+
+    def matched_fields(self, pair: int) -> list[str]:
+        """Names of the comparisons that agreed exactly or closely in one matched pair."""
+        return [comparison.name for column, comparison in enumerate(self.comparisons)
+                if EXACT <= self.levels[pair, column] <= 2]
+
+    def cluster_count(self) -> int:
+        """Clusters with more than one record."""
+        sizes = np.bincount(self.labels)
+        return int((sizes > 1).sum())
+
+
+def cluster(comparisons: Sequence[Comparison], *, threshold: float | None = None,
+            window: int = WINDOW, seed: int = 0) -> Clustering:
+    """Cluster the records the comparisons describe; `threshold` overrides the learnt one."""
+    comparisons = list(comparisons)
+    n = len(comparisons[0].values)
+    hint = rank_of(["\x1f".join(values) for values in zip(*(c.values.tolist() for c in comparisons),
+                                                        strict=True)])
+    keys = [key for comparison in comparisons for key in comparison.blocking_keys()]
+    left, right = candidate_pairs(keys, hint, window)
+    levels = compare(comparisons, left, right)
+    sample_left, sample_right = random_pairs(n, RANDOM_PAIRS, seed)
+    sizes = [len(comparison.level_names) for comparison in comparisons]
+    model = fit(levels, compare(comparisons, sample_left, sample_right), sizes, n * (n - 1) / 2)
+    probability = model.probabilities(levels)
+    cut = learnt_threshold(probability) if threshold is None else threshold
+    keep = probability >= cut
+    return Clustering(components(n, left[keep], right[keep]), left[keep], right[keep],
+                      probability[keep], levels[keep], cut, threshold is None, model, comparisons,
+                      len(left))
+
+
+def compare(comparisons: Sequence[Comparison], left: IntArray, right: IntArray) -> LevelMatrix:
+    """The level matrix: one row per pair, one column per comparison."""
+    columns: list[Levels] = [comparison.levels(left, right) for comparison in comparisons]
+    if not columns or not len(left):
+        return np.zeros((len(left), len(columns)), dtype=np.uint8)
+    return np.column_stack(columns)
+
+
+def random_pairs(n: int, count: int, seed: int) -> tuple[IntArray, IntArray]:
+    """Up to `count` random pairs of distinct records (all pairs when there are fewer)."""
+    if n < 2:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty
+    total = n * (n - 1) // 2
+    if total <= count:
+        left, right = np.triu_indices(n, k=1)
+        return left.astype(np.int64), right.astype(np.int64)
+    rng = np.random.default_rng(seed)
+    left = rng.integers(0, n, size=count, dtype=np.int64)
+    offset = rng.integers(1, n, size=count, dtype=np.int64)
+    return left, (left + offset) % n
+
+
+def components(n: int, left: IntArray, right: IntArray) -> IntArray:
+    """Connected components of the match graph, each labelled by its smallest record index."""
+    labels = np.arange(n, dtype=np.int64)
+    if not len(left):
+        return labels
+    while True:
+        before = labels.copy()
+        low = np.minimum(labels[left], labels[right])
+        np.minimum.at(labels, left, low)
+        np.minimum.at(labels, right, low)
+        labels = labels[labels]
+        while True:
+            jumped = labels[labels]
+            if np.array_equal(jumped, labels):
+                break
+            labels = jumped
+        if np.array_equal(before, labels):
+            return labels
