@@ -12,7 +12,10 @@ Keys = Sequence[str | None]
 
 IntArray = npt.NDArray[np.int64]
 
-WINDOW = 12
+BlockingKey = tuple[Keys, int]
+"""Keys of one kind for every record, and how many sorted neighbours each record is compared with."""
+
+WINDOW = 8
 """Each record is compared with at most this many neighbours per key, so cost stays linear."""
 
 
@@ -46,15 +49,24 @@ def _pair_codes(left: IntArray, right: IntArray, n: int) -> IntArray:
     return low.astype(np.int64) * n + high
 
 
-def candidate_pairs(key_sets: Sequence[Keys], order_hint: IntArray, window: int = WINDOW) -> tuple[IntArray, IntArray]:
+def candidate_pairs(key_sets: Sequence[BlockingKey], order_hint: IntArray) -> tuple[IntArray, IntArray]:
     """Unique candidate pairs (left, right) over every kind of key."""
     n = len(order_hint)
     if n < 2:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty
-    codes = [window_pairs(key_codes(keys), order_hint, window) for keys in key_sets]
-    pairs = np.unique(np.concatenate(codes)) if codes else np.empty(0, dtype=np.int64)
+    codes = [window_pairs(key_codes(keys), order_hint, window) for keys, window in key_sets]
+    pairs = _distinct(np.concatenate(codes)) if codes else np.empty(0, dtype=np.int64)
     return pairs // n, pairs % n
+
+
+def _distinct(values: IntArray) -> IntArray:
+    """Sorted distinct values (a plain sort beats np.unique's hashing on large int arrays)."""
+    values.sort()
+    keep = np.empty(len(values), dtype=bool)
+    keep[:1] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
 
 
 def rank_of(texts: Sequence[str]) -> IntArray:

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 from typing import Any
 
 import numpy as np
@@ -13,10 +14,13 @@ import numpy.typing as npt
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler
 
-from outreach.core.blocking import IntArray, Keys
+from outreach.core.blocking import BlockingKey, IntArray, Keys
 
 Levels = npt.NDArray[np.uint8]
 Strings = npt.NDArray[np.object_]
+
+KEY_WINDOWS = {"value": 8, "variant": 6, "tokens": 6, "token-prefixes": 3, "ends": 3, "variant-ends": 3}
+"""Neighbours compared per key kind: fuzzier keys make bigger blocks of strangers, so fewer."""
 
 MISSING, EXACT = 0, 1
 """Level 0 (a side is blank) never counts for or against a match; level 1 is exact agreement."""
@@ -31,6 +35,8 @@ def fold_value(value: str | None) -> str:
     if not value:
         return ""
     text = value.casefold()
+    if text.isascii() and text.replace(" ", "").isalnum() and "  " not in text:
+        return text.strip()  # already plain: skip the regular expressions (most names and outlets)
     if not text.isascii():
         text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return _NOT_WORD.sub(" ", _URL_PREFIX.sub("", text)).strip()
@@ -75,6 +81,22 @@ def factorize(values: Sequence[str]) -> tuple[IntArray, Strings]:
     return codes, distinct
 
 
+class Compares(Protocol):
+    """What dedupe needs of a comparison: a name, named levels, levels per pair, blocking keys."""
+
+    name: str
+
+    @property
+    def values(self) -> Strings: ...
+
+    @property
+    def level_names(self) -> tuple[str, ...]: ...
+
+    def levels(self, left: IntArray, right: IntArray) -> Levels: ...
+
+    def blocking_keys(self) -> list[BlockingKey]: ...
+
+
 @dataclass
 class Comparison:
     """One field compared at levels: missing, exact, close, similar, different (and one-sided)."""
@@ -85,20 +107,33 @@ class Comparison:
     similarity: str = "jaro-winkler"
     thresholds: tuple[float, float] = (0.92, 0.80)
     one_sided: bool = False
-    """Whether a value on one side only is evidence (a contact vs. none), not neutral."""
+    """Whether blanks are evidence (a contact on one side only, or on neither), not neutral."""
+    keys: tuple[str, ...] = ("value", "tokens", "ends")
+    """Blocking key kinds: value, tokens, token-prefixes, ends, variant, variant-ends."""
+    fuzzy_on_variant: bool = False
+    """Measure similarity between variants (an email's local part) rather than whole values."""
     variant: Strings | None = None
     """A second form of the value (a domain's name without suffix, an email's local part); equal
     variants count as `close`."""
 
     def __post_init__(self) -> None:
         self.codes, self.distinct = factorize(self.values.tolist())
-        self.variant_codes = None if self.variant is None else factorize(self.variant.tolist())[0]
+        self.variant_codes: IntArray | None = None
+        if self.variant is not None:
+            self.variant_codes, variant_distinct = factorize(self.variant.tolist())
+        fuzzy = self.fuzzy_on_variant and self.variant_codes is not None
+        self.fuzzy_codes, self.fuzzy_distinct = ((self.variant_codes, variant_distinct) if fuzzy
+                                                 else (self.codes, self.distinct))
+        self.scorer = self.similarity
+        if self.similarity == "token-sort":  # sort words once here; then plain ratio is token-sort
+            self.fuzzy_distinct = as_strings([sorted_tokens(v) for v in self.fuzzy_distinct.tolist()], False)
+            self.scorer = "ratio"
 
     @property
     def level_names(self) -> tuple[str, ...]:
         """Names of the levels, by index."""
         names = ("missing", "exact", "close", "similar", "different")
-        return (*names, "one side only") if self.one_sided else names
+        return (*names, "one side only", "neither side") if self.one_sided else names
 
     def levels(self, left: IntArray, right: IntArray) -> Levels:
         """The level of each pair (left[k], right[k])."""
@@ -107,6 +142,7 @@ class Comparison:
         out = np.full(len(left), MISSING, dtype=np.uint8)
         if self.one_sided:
             out[present_a ^ present_b] = 5
+            out[~present_a & ~present_b] = 6
         both = present_a & present_b
         out[both & (code_a == code_b)] = EXACT
         index = np.flatnonzero(both & (code_a != code_b))
@@ -118,7 +154,7 @@ class Comparison:
         if not len(left):
             return np.empty(0, dtype=np.uint8)
         close, similar = self.thresholds
-        score = self._similarity(self.codes[left], self.codes[right], similar)
+        score = self._similarity(self.fuzzy_codes[left], self.fuzzy_codes[right], similar)
         levels = np.where(score >= close, 2, np.where(score >= similar, 3, 4)).astype(np.uint8)
         if self.variant_codes is not None:
             variant_a, variant_b = self.variant_codes[left], self.variant_codes[right]
@@ -127,25 +163,46 @@ class Comparison:
 
     def _similarity(self, code_a: IntArray, code_b: IntArray, cutoff: float) -> npt.NDArray[np.float32]:
         """Similarity of each pair, computed once per distinct pair of values (codes repeat a lot)."""
+        width = len(self.fuzzy_distinct)
+        if width * width > 4 * len(code_a):  # many distinct values: pairs rarely repeat
+            return similarity(self.scorer, self.fuzzy_distinct[code_a], self.fuzzy_distinct[code_b], cutoff)
         low, high = np.minimum(code_a, code_b), np.maximum(code_a, code_b)
-        packed, inverse = np.unique(low * len(self.distinct) + high, return_inverse=True)
-        first, second = packed // len(self.distinct), packed % len(self.distinct)
-        score = similarity(self.similarity, self.distinct[first], self.distinct[second], cutoff)
+        packed, inverse = np.unique(low * width + high, return_inverse=True)
+        first, second = packed // width, packed % width
+        score = similarity(self.scorer, self.fuzzy_distinct[first], self.fuzzy_distinct[second], cutoff)
         return score[inverse]
 
-    def blocking_keys(self) -> list[Keys]:
-        """Keys under which records are compared: the value, its sorted tokens, its ends, its variant."""
-        values: Sequence[str] = self.values.tolist()
-        keys: list[Keys] = [[value or None for value in values]]
-        tokens = [sorted_tokens(value) if " " in value else None for value in values]
-        if any(tokens):
-            keys.append(tokens)
-        compact = [value.replace(" ", "") for value in values]
-        keys.append([value[:5] if len(value) > 5 else None for value in compact])
-        keys.append([value[-5:] if len(value) > 5 else None for value in compact])
-        if self.variant is not None:
-            keys.append([value or None for value in self.variant.tolist()])
-        return keys
+    def blocking_keys(self) -> list[BlockingKey]:
+        """Keys under which records are compared, of the kinds named in `keys`, with their windows."""
+        values: list[str] = self.values.tolist()
+        variants: list[str] = self.variant.tolist() if self.variant is not None else []
+        makers = {
+            "value": lambda: [value or None for value in values],
+            "tokens": lambda: [sorted_tokens(value) if " " in value else None for value in values],
+            "token-prefixes": lambda: [_token_prefixes(value) for value in values],
+            "ends": lambda: _ends(values),
+            "variant": lambda: [value or None for value in variants],
+            "variant-ends": lambda: _ends(variants),
+        }
+        return [(keys, KEY_WINDOWS[kind]) for kind in self.keys for keys in _as_list(makers[kind]())]
+
+
+def _as_list(made: Keys | list[Keys]) -> list[Keys]:
+    """Key makers return one key list, or two (a value's start and end)."""
+    return made if made and isinstance(made[0], list) else [made]  # type: ignore[return-value]
+
+
+def _ends(values: Sequence[str]) -> list[Keys]:
+    """The first and the last five characters, so one typo leaves one of them intact."""
+    compact = [value.replace(" ", "") for value in values]
+    return [[value[:5] if len(value) > 6 else None for value in compact],
+            [value[-5:] if len(value) > 6 else None for value in compact]]
+
+
+def _token_prefixes(value: str) -> str | None:
+    """The first four letters of each word, sorted: `Garcia Ana` and `Ana Garcai` meet."""
+    words = value.split()
+    return " ".join(sorted(word[:4] for word in words)) if len(words) > 1 else None
 
 
 def as_strings(values: Sequence[str | None], fold: bool = True) -> Strings:
@@ -154,3 +211,36 @@ def as_strings(values: Sequence[str | None], fold: bool = True) -> Strings:
     array = np.empty(len(folded), dtype=object)
     array[:] = folded
     return array
+
+
+@dataclass
+class Composite:
+    """Two correlated comparisons read as one (domain with outlet name, contact with email).
+
+    Fellegi–Sunter assumes comparisons are independent; a domain and its outlet name agree
+    together, so counting both would double the evidence. `table[a, b]` maps the parts' levels
+    to this comparison's level.
+    """
+
+    name: str
+    parts: tuple[Comparison, Comparison]
+    table: npt.NDArray[np.uint8]
+    level_names: tuple[str, ...]
+
+    @property
+    def values(self) -> Strings:
+        """The first part's values (used to order records for blocking)."""
+        return self.parts[0].values
+
+    def levels(self, left: IntArray, right: IntArray) -> Levels:
+        """The combined level of each pair."""
+        first, second = (part.levels(left, right) for part in self.parts)
+        return self.table[first, second]
+
+    def part_levels(self, left: IntArray, right: IntArray) -> list[tuple[str, Levels]]:
+        """Each part's own levels, to say which fields agreed."""
+        return [(part.name, part.levels(left, right)) for part in self.parts]
+
+    def blocking_keys(self) -> list[BlockingKey]:
+        """Both parts' keys."""
+        return [key for part in self.parts for key in part.blocking_keys()]

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from outreach.core.blocking import WINDOW, IntArray, candidate_pairs, rank_of
-from outreach.core.comparisons import EXACT, Comparison, Levels
+from outreach.core.blocking import IntArray, candidate_pairs, rank_of
+from outreach.core.comparisons import EXACT, Composite, Compares, Levels
 from outreach.core.fellegi_sunter import FloatArray, LevelMatrix, Model, fit, learnt_threshold
 
-RANDOM_PAIRS = 1_000_000
-"""Random record pairs sampled to learn how often non-matches agree (as splink does by default)."""
+RANDOM_PAIRS = 600_000
+"""Random record pairs sampled to learn how often non-matches agree (splink samples 1e6 by default)."""
 
 
 @dataclass
@@ -29,14 +29,15 @@ class Clustering:
     threshold: float
     threshold_learnt: bool
     model: Model
-    comparisons: list[Comparison]
+    comparisons: list[Compares]
     candidates: int
     """Pairs scored after blocking."""
+    agreement: dict[str, Levels]
+    """Per field (parts of composites included), its level in each matched pair."""
 
     def matched_fields(self, pair: int) -> list[str]:
-        """Names of the comparisons that agreed exactly or closely in one matched pair."""
-        return [comparison.name for column, comparison in enumerate(self.comparisons)
-                if EXACT <= self.levels[pair, column] <= 2]
+        """Fields that agreed exactly or closely in one matched pair."""
+        return [name for name, levels in self.agreement.items() if EXACT <= levels[pair] <= 2]
 
     def cluster_count(self) -> int:
         """Clusters with more than one record."""
@@ -44,15 +45,14 @@ class Clustering:
         return int((sizes > 1).sum())
 
 
-def cluster(comparisons: Sequence[Comparison], *, threshold: float | None = None,
-            window: int = WINDOW, seed: int = 0) -> Clustering:
+def cluster(comparisons: Sequence[Compares], *, threshold: float | None = None, seed: int = 0) -> Clustering:
     """Cluster the records the comparisons describe; `threshold` overrides the learnt one."""
     comparisons = list(comparisons)
     n = len(comparisons[0].values)
     hint = rank_of(["\x1f".join(values) for values in zip(*(c.values.tolist() for c in comparisons),
                                                         strict=True)])
     keys = [key for comparison in comparisons for key in comparison.blocking_keys()]
-    left, right = candidate_pairs(keys, hint, window)
+    left, right = candidate_pairs(keys, hint)
     levels = compare(comparisons, left, right)
     sample_left, sample_right = random_pairs(n, RANDOM_PAIRS, seed)
     sizes = [len(comparison.level_names) for comparison in comparisons]
@@ -60,12 +60,25 @@ def cluster(comparisons: Sequence[Comparison], *, threshold: float | None = None
     probability = model.probabilities(levels)
     cut = learnt_threshold(probability) if threshold is None else threshold
     keep = probability >= cut
-    return Clustering(components(n, left[keep], right[keep]), left[keep], right[keep],
-                      probability[keep], levels[keep], cut, threshold is None, model, comparisons,
-                      len(left))
+    left, right, candidates = left[keep], right[keep], len(left)
+    return Clustering(components(n, left, right), left, right, probability[keep], levels[keep], cut,
+                      threshold is None, model, comparisons, candidates,
+                      field_agreement(comparisons, left, right, levels[keep]))
 
 
-def compare(comparisons: Sequence[Comparison], left: IntArray, right: IntArray) -> LevelMatrix:
+def field_agreement(comparisons: Sequence[Compares], left: IntArray, right: IntArray,
+                    levels: LevelMatrix) -> dict[str, Levels]:
+    """Each field's level in each pair: a composite's parts are looked at one by one."""
+    agreement: dict[str, Levels] = {}
+    for column, comparison in enumerate(comparisons):
+        if isinstance(comparison, Composite):
+            agreement.update(comparison.part_levels(left, right))
+        else:
+            agreement[comparison.name] = levels[:, column]
+    return agreement
+
+
+def compare(comparisons: Sequence[Compares], left: IntArray, right: IntArray) -> LevelMatrix:
     """The level matrix: one row per pair, one column per comparison."""
     columns: list[Levels] = [comparison.levels(left, right) for comparison in comparisons]
     if not columns or not len(left):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from outreach.core.comparisons import MISSING
+from outreach.core.comparisons import EXACT, MISSING
 
 FloatArray = npt.NDArray[np.float64]
 LevelMatrix = npt.NDArray[np.uint8]
@@ -16,6 +16,7 @@ LevelMatrix = npt.NDArray[np.uint8]
 _SMOOTHING = 0.5
 _MAX_ITERATIONS = 200
 _TOLERANCE = 1e-7
+_MIN_SESSION_PAIRS = 50
 
 
 @dataclass(frozen=True)
@@ -55,13 +56,68 @@ def level_frequencies(levels: LevelMatrix, sizes: Sequence[int]) -> list[FloatAr
 
 def fit(candidate_levels: LevelMatrix, random_levels: LevelMatrix, sizes: Sequence[int],
         total_pairs: float) -> Model:
-    """u from random pairs; m and the match share among candidates by EM; the prior scaled to all pairs."""
+    """u from random pairs; each comparison's m by EM among pairs agreeing exactly on another one; the prior last.
+
+    Like splink's training sessions: pairs that share a domain are mostly the same outlet, so there
+    the EM separates same-contact from colleague, which fits the contact's m, and so on.
+    """
     u = level_frequencies(random_levels, sizes)
-    patterns, counts = distinct_patterns(candidate_levels, sizes)
-    m, share = _expectation_maximisation(patterns, counts.astype(np.float64), u, sizes)
-    expected_matches = share * len(candidate_levels)
-    prior = float(np.clip(expected_matches / max(total_pairs, 1.0), 1e-12, 0.5))
-    return Model(m, u, prior)
+    m = _session_m(candidate_levels, u, sizes)
+    return Model(m, u, _prior(candidate_levels, m, u, sizes, total_pairs))
+
+
+def _session_m(levels: LevelMatrix, u: list[FloatArray], sizes: Sequence[int]) -> list[FloatArray]:
+    """m per comparison, averaged over the sessions where it was free, weighted by expected matches."""
+    sums = [np.zeros(size) for size in sizes]
+    totals = np.zeros(len(sizes))
+    for blocked in range(len(sizes)):
+        subset = levels[levels[:, blocked] == EXACT]
+        free = [column for column in range(len(sizes)) if column != blocked]
+        if len(subset) < _MIN_SESSION_PAIRS or not free:
+            continue
+        free_sizes = [sizes[column] for column in free]
+        patterns, counts = distinct_patterns(subset[:, free], free_sizes)
+        m_free, matches = _em_fixed_u(patterns, counts.astype(np.float64), [u[c] for c in free], free_sizes)
+        for column, m_column in zip(free, m_free, strict=True):
+            sums[column] += matches * m_column
+            totals[column] += matches
+    return [sums[c] / totals[c] if totals[c] > 0 else _initial_m(size) for c, size in enumerate(sizes)]
+
+
+def _prior(levels: LevelMatrix, m: list[FloatArray], u: list[FloatArray], sizes: Sequence[int],
+           total_pairs: float) -> float:
+    """The share of all record pairs that match: a fixed point of expected matches over all pairs."""
+    patterns, counts = distinct_patterns(levels, sizes)
+    prior = 1e-4
+    for _ in range(_MAX_ITERATIONS):
+        expected = float((counts * _posterior(patterns, m, u, prior)).sum())
+        updated = float(np.clip(expected / max(total_pairs, 1.0), 1e-12, 0.5))
+        if abs(updated - prior) <= _TOLERANCE * prior:
+            return updated
+        prior = updated
+    return prior
+
+
+def _em_fixed_u(patterns: LevelMatrix, counts: FloatArray, u: list[FloatArray],
+                sizes: Sequence[int]) -> tuple[list[FloatArray], float]:
+    """EM for m and the match share with u held fixed; returns m and the expected number of matches.
+
+    It starts from the smallest match share the observed levels allow (non-matches explain all
+    they can). With one free comparison the likelihood is flat above that share, so EM stays
+    there instead of drifting into calling colleagues at one outlet the same person.
+    """
+    m = [_initial_m(size) for size in sizes]
+    share = 0.5
+    for _ in range(_MAX_ITERATIONS):
+        weight = counts * _posterior(patterns, m, u, share)
+        updated = float(np.clip(weight.sum() / counts.sum(), 1e-9, 1 - 1e-9))
+        m = _reestimate(patterns, weight, sizes)
+        u = _reestimate(patterns, counts - weight, sizes)
+        converged = abs(updated - share) < _TOLERANCE
+        share = updated
+        if converged:
+            break
+    return m, share * float(counts.sum())
 
 
 def distinct_patterns(levels: LevelMatrix, sizes: Sequence[int]) -> tuple[LevelMatrix, npt.NDArray[np.int64]]:
@@ -73,28 +129,25 @@ def distinct_patterns(levels: LevelMatrix, sizes: Sequence[int]) -> tuple[LevelM
     return patterns.astype(np.uint8), counts
 
 
-def _expectation_maximisation(patterns: LevelMatrix, counts: FloatArray, u_random: list[FloatArray],
-                              sizes: Sequence[int]) -> tuple[list[FloatArray], float]:
-    """Two-class EM over distinct level patterns: m and u among candidates, and the match share."""
-    m = [_initial_m(size) for size in sizes]
-    u = [frequencies.copy() for frequencies in u_random]
-    share = 0.1
-    for _ in range(_MAX_ITERATIONS):
-        posterior = _posterior(patterns, m, u, share)
-        weight = counts * posterior
-        new_share = float(np.clip(weight.sum() / counts.sum(), 1e-9, 1 - 1e-9))
-        m = _reestimate(patterns, weight, sizes)
-        u = _reestimate(patterns, counts - weight, sizes)
-        converged = abs(new_share - share) < _TOLERANCE
-        share = new_share
-        if converged:
-            break
+def _smallest_share_start(patterns: LevelMatrix, counts: FloatArray, u: list[FloatArray],
+                          sizes: Sequence[int]) -> tuple[list[FloatArray], float]:
+    """m and share such that observed = share·m + (1−share)·u with the smallest feasible share."""
+    observed = _reestimate(patterns, counts, sizes)
+    share = 1e-3
+    for seen, expected in zip(observed, u, strict=True):
+        informative = np.arange(len(seen)) != MISSING
+        share = max(share, 1.0 - float(np.min(seen[informative] / expected[informative])))
+    share = min(share + 1e-3, 0.999)
+    m = []
+    for seen, expected in zip(observed, u, strict=True):
+        residual = np.clip(seen - (1.0 - share) * expected, 1e-6, None)
+        m.append(residual / residual.sum())
     return m, share
 
 
 def _initial_m(size: int) -> FloatArray:
-    """A starting m that favours agreement: exact most likely, then close, similar, different."""
-    start = np.array([1.0, 8.0, 2.0, 1.0, 0.3, 0.3][:size])
+    """A starting m that favours agreement: level 1 (exact) most likely, later levels less and less."""
+    start = np.array([1.0, 8.0, 2.0, 1.0, *([0.3] * max(size - 4, 0))][:size])
     return start / start.sum()
 
 
