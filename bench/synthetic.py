@@ -149,7 +149,8 @@ class Generator:
         if row["contact_name"]:
             changes += [
                 lambda r: r.update(contact_name=" ".join(reversed(r["contact_name"].split()))
-                                   if rng.random() < 0.5 else ", ".join(reversed(r["contact_name"].split(" ", 1)))),
+                                   if rng.random() < 0.5
+                                   else ", ".join(reversed(r["contact_name"].split(" ", 1)))),
                 lambda r: r.update(contact_name=typo(rng, r["contact_name"])),
                 lambda r: r.update(contact_name=strip_accents(r["contact_name"])),
                 lambda r: r.update(email=self._free_mail(r["contact_name"])),

@@ -10,7 +10,7 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from outreach import __version__
-from outreach.cli import audit, database, markets, workspace
+from outreach.cli import audit, database, dedupe, dnc, markets, prospects, workspace
 from outreach.cli.output import err
 from outreach.cli.state import State
 from outreach.errors import OutreachError
@@ -69,7 +69,7 @@ def root(
     ctx.obj = State(settings)
 
 
-for _module in (workspace, markets, database, audit):
+for _module in (workspace, markets, prospects, dedupe, dnc, database, audit):
     _module.register(app)
 
 

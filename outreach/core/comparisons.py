@@ -6,8 +6,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -47,7 +46,8 @@ def sorted_tokens(value: str) -> str:
     return " ".join(sorted(value.split()))
 
 
-def scored(scorer: Callable[..., Any], left: Strings, right: Strings, cutoff: float) -> npt.NDArray[np.float32]:
+def scored(scorer: Callable[..., Any], left: Strings, right: Strings,
+           cutoff: float) -> npt.NDArray[np.float32]:
     """rapidfuzz similarity of each pair, in chunks, on every core; below `cutoff` reads as 0."""
     out = np.empty(len(left), dtype=np.float32)
     for start in range(0, len(left), _CHUNK):
@@ -119,11 +119,12 @@ class Comparison:
     def __post_init__(self) -> None:
         self.codes, self.distinct = factorize(self.values.tolist())
         self.variant_codes: IntArray | None = None
+        self.fuzzy_codes, self.fuzzy_distinct = self.codes, self.distinct
         if self.variant is not None:
-            self.variant_codes, variant_distinct = factorize(self.variant.tolist())
-        fuzzy = self.fuzzy_on_variant and self.variant_codes is not None
-        self.fuzzy_codes, self.fuzzy_distinct = ((self.variant_codes, variant_distinct) if fuzzy
-                                                 else (self.codes, self.distinct))
+            variant_codes, variant_distinct = factorize(self.variant.tolist())
+            self.variant_codes = variant_codes
+            if self.fuzzy_on_variant:
+                self.fuzzy_codes, self.fuzzy_distinct = variant_codes, variant_distinct
         self.scorer = self.similarity
         if self.similarity == "token-sort":  # sort words once here; then plain ratio is token-sort
             self.fuzzy_distinct = as_strings([sorted_tokens(v) for v in self.fuzzy_distinct.tolist()], False)
@@ -174,22 +175,25 @@ class Comparison:
 
     def blocking_keys(self) -> list[BlockingKey]:
         """Keys under which records are compared, of the kinds named in `keys`, with their windows."""
+        return [(keys, KEY_WINDOWS[kind]) for kind in self.keys for keys in self._keys_of(kind)]
+
+    def _keys_of(self, kind: str) -> list[Keys]:
+        """One kind of key for every record (`ends` gives two: a value's start and its end)."""
         values: list[str] = self.values.tolist()
         variants: list[str] = self.variant.tolist() if self.variant is not None else []
-        makers = {
-            "value": lambda: [value or None for value in values],
-            "tokens": lambda: [sorted_tokens(value) if " " in value else None for value in values],
-            "token-prefixes": lambda: [_token_prefixes(value) for value in values],
-            "ends": lambda: _ends(values),
-            "variant": lambda: [value or None for value in variants],
-            "variant-ends": lambda: _ends(variants),
-        }
-        return [(keys, KEY_WINDOWS[kind]) for kind in self.keys for keys in _as_list(makers[kind]())]
-
-
-def _as_list(made: Keys | list[Keys]) -> list[Keys]:
-    """Key makers return one key list, or two (a value's start and end)."""
-    return made if made and isinstance(made[0], list) else [made]  # type: ignore[return-value]
+        if kind == "value":
+            return [[value or None for value in values]]
+        if kind == "tokens":
+            return [[sorted_tokens(value) if " " in value else None for value in values]]
+        if kind == "token-prefixes":
+            return [[_token_prefixes(value) for value in values]]
+        if kind == "ends":
+            return _ends(values)
+        if kind == "variant":
+            return [[value or None for value in variants]]
+        if kind == "variant-ends":
+            return _ends(variants)
+        raise ValueError(f"unknown blocking key kind '{kind}'")
 
 
 def _ends(values: Sequence[str]) -> list[Keys]:

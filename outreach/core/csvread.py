@@ -133,7 +133,7 @@ def _parse(text: str, delimiter: str, name: str) -> tuple[list[str], list[tuple[
     number = 1
     try:
         headers = [cell.replace("\ufeff", "").strip() for cell in next(reader)]
-        for number, cells in enumerate(reader, start=2):  # noqa: B007 - number is read in the except
+        for number, cells in enumerate(reader, start=2):
             if any(cell.strip() for cell in cells):
                 rows.append((number, cells))
     except csv.Error as exc:
@@ -148,7 +148,7 @@ def safe_cell(value: object) -> str:
 
 
 def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
-    """Write UTF-8 CSV (with BOM, for spreadsheets) atomically, every cell formula-proof; return the row count."""
+    """Write UTF-8 CSV (BOM for spreadsheets) atomically, every cell formula-proof; return the row count."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     count = 0

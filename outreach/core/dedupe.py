@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from outreach.core.blocking import IntArray, candidate_pairs, rank_of
-from outreach.core.comparisons import EXACT, Composite, Compares, Levels
+from outreach.core.comparisons import EXACT, Compares, Composite, Levels
 from outreach.core.fellegi_sunter import FloatArray, LevelMatrix, Model, fit, learnt_threshold
 
 RANDOM_PAIRS = 600_000

@@ -88,6 +88,7 @@ def _report(rows: int, labels: np.ndarray, result: Clustering | None, threshold:
     clusters = int((sizes > 1).sum())
     duplicates = int(sizes[sizes > 1].sum()) - clusters
     if result is None:
-        return CsvDedupeReport(rows, 0, 0, threshold if threshold is not None else 0.5, threshold is None, 0, out)
+        given = threshold if threshold is not None else 0.5
+        return CsvDedupeReport(rows, 0, 0, given, threshold is None, 0, out)
     return CsvDedupeReport(rows, clusters, duplicates, result.threshold, result.threshold_learnt,
                            result.candidates, out)

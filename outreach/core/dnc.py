@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,7 +88,8 @@ class Blocklist:
         if email and digest("email", email.lower()) in self.digests:
             return True
         names = [*hosts, email_domain(email)]
-        return any(digest("domain", suffix) in self.digests for name in names for suffix in host_suffixes(name))
+        return any(digest("domain", suffix) in self.digests
+                   for name in names for suffix in host_suffixes(name))
 
 
 def is_do_not_contact(session: Session, email: str | None = None, host: str | None = None) -> bool:
@@ -179,8 +180,3 @@ def suppress(session: Session, subject: Subject, reason: str) -> bool:
     if exists is None:
         session.add(Suppression(kind=subject.kind, digest=subject.digest, reason=reason))
     return exists is None
-
-
-def values_of(entries_: Iterable[DoNotContact]) -> list[str]:
-    """The listed values, for messages."""
-    return [entry.value for entry in entries_]

@@ -18,6 +18,9 @@ _MAX_ITERATIONS = 200
 _TOLERANCE = 1e-7
 _MIN_SESSION_PAIRS = 50
 
+MIN_THRESHOLD, MAX_THRESHOLD = 0.4, 0.95
+"""Bounds on a learnt threshold: a list with no duplicates must not talk itself into weak matches."""
+
 
 @dataclass(frozen=True)
 class Model:
@@ -42,7 +45,7 @@ class Model:
         score = np.full(len(levels), np.log2(self.prior / (1.0 - self.prior)))
         for column, weight in enumerate(self.weights()):
             score += weight[levels[:, column]]
-        return 1.0 / (1.0 + np.exp2(-score))
+        return np.asarray(1.0 / (1.0 + np.exp2(-score)), dtype=np.float64)
 
 
 def level_frequencies(levels: LevelMatrix, sizes: Sequence[int]) -> list[FloatArray]:
@@ -50,13 +53,13 @@ def level_frequencies(levels: LevelMatrix, sizes: Sequence[int]) -> list[FloatAr
     out = []
     for column, size in enumerate(sizes):
         counts = np.bincount(levels[:, column], minlength=size).astype(np.float64) + _SMOOTHING
-        out.append(counts / counts.sum())
+        out.append(np.asarray(counts / counts.sum(), dtype=np.float64))
     return out
 
 
 def fit(candidate_levels: LevelMatrix, random_levels: LevelMatrix, sizes: Sequence[int],
         total_pairs: float) -> Model:
-    """u from random pairs; each comparison's m by EM among pairs agreeing exactly on another one; the prior last.
+    """u from random pairs; m by EM among pairs agreeing exactly on another comparison; the prior last.
 
     Like splink's training sessions: pairs that share a domain are mostly the same outlet, so there
     the EM separates same-contact from colleague, which fits the contact's m, and so on.
@@ -148,7 +151,7 @@ def _smallest_share_start(patterns: LevelMatrix, counts: FloatArray, u: list[Flo
 def _initial_m(size: int) -> FloatArray:
     """A starting m that favours agreement: level 1 (exact) most likely, later levels less and less."""
     start = np.array([1.0, 8.0, 2.0, 1.0, *([0.3] * max(size - 4, 0))][:size])
-    return start / start.sum()
+    return np.asarray(start / start.sum(), dtype=np.float64)
 
 
 def _posterior(patterns: LevelMatrix, m: list[FloatArray], u: list[FloatArray], share: float) -> FloatArray:
@@ -158,7 +161,7 @@ def _posterior(patterns: LevelMatrix, m: list[FloatArray], u: list[FloatArray], 
         ratio = np.log(m_column / u_column)
         ratio[MISSING] = 0.0
         log_odds += ratio[patterns[:, column]]
-    return 1.0 / (1.0 + np.exp(-np.clip(log_odds, -700, 700)))
+    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(log_odds, -700, 700))), dtype=np.float64)
 
 
 def _reestimate(patterns: LevelMatrix, weight: FloatArray, sizes: Sequence[int]) -> list[FloatArray]:
@@ -178,4 +181,4 @@ def learnt_threshold(probabilities: FloatArray) -> float:
     expected_true = np.cumsum(ordered)
     f1 = 2 * expected_true / (np.arange(1, len(ordered) + 1) + ordered.sum())
     best = int(np.argmax(f1))
-    return float(np.clip(ordered[best], 0.05, 0.95))
+    return float(np.clip(ordered[best], MIN_THRESHOLD, MAX_THRESHOLD))

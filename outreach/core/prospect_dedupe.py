@@ -79,9 +79,8 @@ def prospect_comparisons(domains: Sequence[str | None], outlets: Sequence[str | 
 
 def cluster_rows(rows: Sequence[dict[str, Any]], threshold: float | None = None) -> Clustering:
     """Cluster prospect rows (dicts with domain, outlet, contact_name, email)."""
-    return cluster(prospect_comparisons([row["domain"] for row in rows], [row["outlet"] for row in rows],
-                                        [row["contact_name"] for row in rows], [row["email"] for row in rows]),
-                   threshold=threshold)
+    columns = [[row[name] for row in rows] for name in ("domain", "outlet", "contact_name", "email")]
+    return cluster(prospect_comparisons(*columns), threshold=threshold)
 
 
 def market_rows(session: Session, campaign_id: int, market: str) -> list[dict[str, Any]]:

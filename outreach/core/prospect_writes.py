@@ -141,7 +141,8 @@ class ProspectWriter:
         """One `imported` history event per new or changed prospect."""
         now = utcnow()
         rows = [{"prospect_id": pid, "at": now, "actor": self.actor, "kind": "imported",
-                 "detail": {**origin, "row": record.get("_row")}} for record, pid in zip(fresh, new_ids, strict=True)]
+                 "detail": {**origin, "row": record.get("_row")}}
+                for record, pid in zip(fresh, new_ids, strict=True)]
         rows += [{"prospect_id": change["_id"], "at": now, "actor": self.actor, "kind": "imported",
                   "detail": {**origin, "row": change["_row"], "changed": change["_changed"]}}
                  for change in updates]

@@ -8,18 +8,17 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from outreach.core import audit, geo
 from outreach.core.campaign import Campaign, Market
 from outreach.core.csvread import Table, read_table, write_csv
 from outreach.core.dnc import Blocklist
 from outreach.core.formats import ColumnMap, Format, detect_format, get_format, map_columns
-from outreach.core.models import Prospect
 from outreach.core.normalise import CellError, parse_number
 from outreach.core.prospect_dedupe import refresh_clusters
 from outreach.core.prospect_rows import Record, RowError, RowReader
-from outreach.core.prospect_writes import ProspectWriter, merge_values
+from outreach.core.prospect_writes import PROSPECTS, ProspectWriter, merge_values
 from outreach.errors import BadRow, BadRowsError, ImportFileError
 
 
@@ -89,7 +88,8 @@ def import_file(session: Session, campaign: Campaign, campaign_id: int, path: Pa
     unique = _apply_blocklist(session, unique, report)
     writer = ProspectWriter(session, campaign_id, market, actor)
     result = writer.write(unique, {"file": path.name, "format": fmt.name})
-    report.new, report.updated, report.unchanged = len(result.new_ids), len(result.updated_ids), result.unchanged
+    report.new, report.updated = len(result.new_ids), len(result.updated_ids)
+    report.unchanged = result.unchanged
     if options.dedupe and report.changed:
         report.clusters = refresh_clusters(session, campaign_id, market.tag)
     report.collisions = collisions(session, campaign_id, market.tag, {r["domain"] for r in unique})
@@ -195,9 +195,9 @@ def collisions(session: Session, campaign_id: int, market: str, domains: set[str
     """Which of `domains` are also prospects in another market of the campaign."""
     if not domains:
         return []
-    query = (select(Prospect.domain).distinct()
-             .where(Prospect.campaign_id == campaign_id, Prospect.market != market))
-    found = set(session.execute(query).scalars().all())
+    query = (select(PROSPECTS.c.domain).distinct()
+             .where(PROSPECTS.c.campaign_id == campaign_id, PROSPECTS.c.market != market))
+    found = set(session.connection().execute(query).scalars().all())
     return sorted(domains & found)
 
 
@@ -227,7 +227,7 @@ def write_rejects(path: Path, table: Table, bad_rows: Sequence[BadRow]) -> Path:
 
 def count_prospects(session: Session, campaign_id: int, market: str | None = None) -> int:
     """How many prospects a campaign (or one of its markets) has."""
-    query = select(func.count()).select_from(Prospect).where(Prospect.campaign_id == campaign_id)
+    query = select(func.count()).select_from(PROSPECTS).where(PROSPECTS.c.campaign_id == campaign_id)
     if market is not None:
-        query = query.where(col(Prospect.market) == market)
-    return int(session.execute(query).scalar_one())
+        query = query.where(PROSPECTS.c.market == market)
+    return int(session.connection().execute(query).scalar_one())
