@@ -119,8 +119,9 @@ class Generator:
         while made < count:
             outlet = self.outlet()
             people = self.rng.choices([0, 1, 2, 3], weights=[15, 55, 20, 10])[0]
+            staff = {person["email"]: person for person in (self.person(outlet) for _ in range(people))}
             for record in ([{**outlet, "contact_name": "", "email": ""}] if people == 0 else
-                           [{**outlet, **self.person(outlet)} for _ in range(people)]):
+                           [{**outlet, **person} for person in staff.values()]):
                 made += 1
                 yield record
 

@@ -112,6 +112,11 @@ class Comparison:
     """Blocking key kinds: value, tokens, token-prefixes, ends, variant, variant-ends."""
     fuzzy_on_variant: bool = False
     """Measure similarity between variants (an email's local part) rather than whole values."""
+    scope: Strings | None = None
+    """Where near-agreement counts at all: an email's domain (the same local part at two outlets is
+    two people or two prospects, not a typo); pairs in different scopes are `different`."""
+    neutral_scopes: frozenset[str] = frozenset()
+    """Scopes that say nothing when they differ (a free-mail address beside a work address)."""
     variant: Strings | None = None
     """A second form of the value (a domain's name without suffix, an email's local part); equal
     variants count as `close`."""
@@ -125,6 +130,11 @@ class Comparison:
             self.variant_codes = variant_codes
             if self.fuzzy_on_variant:
                 self.fuzzy_codes, self.fuzzy_distinct = variant_codes, variant_distinct
+        self.scope_codes: IntArray | None = None
+        self.neutral_codes: IntArray | None = None
+        if self.scope is not None:
+            self.scope_codes, scopes = factorize(self.scope.tolist())
+            self.neutral_codes = np.flatnonzero(np.isin(scopes, list(self.neutral_scopes)))
         self.scorer = self.similarity
         if self.similarity == "token-sort":  # sort words once here; then plain ratio is token-sort
             self.fuzzy_distinct = as_strings([sorted_tokens(v) for v in self.fuzzy_distinct.tolist()], False)
@@ -148,6 +158,10 @@ class Comparison:
         out[both & (code_a == code_b)] = EXACT
         index = np.flatnonzero(both & (code_a != code_b))
         out[index] = self._inexact_levels(left[index], right[index])
+        if self.scope_codes is not None and self.neutral_codes is not None and len(self.neutral_codes):
+            scope_a, scope_b = self.scope_codes[left], self.scope_codes[right]
+            neutral = np.isin(scope_a, self.neutral_codes) | np.isin(scope_b, self.neutral_codes)
+            out[both & (scope_a != scope_b) & neutral] = MISSING
         return out
 
     def _inexact_levels(self, left: IntArray, right: IntArray) -> Levels:
@@ -160,6 +174,8 @@ class Comparison:
         if self.variant_codes is not None:
             variant_a, variant_b = self.variant_codes[left], self.variant_codes[right]
             levels[(levels > 2) & (variant_a == variant_b) & (variant_a != 0)] = 2
+        if self.scope_codes is not None:
+            levels[self.scope_codes[left] != self.scope_codes[right]] = 4
         return levels
 
     def _similarity(self, code_a: IntArray, code_b: IntArray, cutoff: float) -> npt.NDArray[np.float32]:

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from outreach.core.blocking import IntArray, candidate_pairs, rank_of
+from outreach.core.blocking import IntArray, candidate_pairs, key_codes, rank_of
 from outreach.core.comparisons import EXACT, Compares, Composite, Levels
-from outreach.core.fellegi_sunter import FloatArray, LevelMatrix, Model, fit, learnt_threshold
+from outreach.core.fellegi_sunter import FloatArray, LevelMatrix, Model, Priors, fit, learnt_threshold
 
 RANDOM_PAIRS = 600_000
 """Random record pairs sampled to learn how often non-matches agree (splink samples 1e6 by default)."""
@@ -45,8 +45,12 @@ class Clustering:
         return int((sizes > 1).sum())
 
 
-def cluster(comparisons: Sequence[Compares], *, threshold: float | None = None, seed: int = 0) -> Clustering:
-    """Cluster the records the comparisons describe; `threshold` overrides the learnt one."""
+def cluster(comparisons: Sequence[Compares], *, threshold: float | None = None, seed: int = 0,
+            same: Sequence[str] | None = None) -> Clustering:
+    """Cluster the records the comparisons describe; `threshold` overrides the learnt one.
+
+    Records with equal `same` keys are linked whatever their scores (exact duplicates by definition).
+    """
     comparisons = list(comparisons)
     n = len(comparisons[0].values)
     hint = rank_of(["\x1f".join(values) for values in zip(*(c.values.tolist() for c in comparisons),
@@ -55,13 +59,15 @@ def cluster(comparisons: Sequence[Compares], *, threshold: float | None = None, 
     left, right = candidate_pairs(keys, hint)
     levels = compare(comparisons, left, right)
     sample_left, sample_right = random_pairs(n, RANDOM_PAIRS, seed)
-    sizes = [len(comparison.level_names) for comparison in comparisons]
-    model = fit(levels, compare(comparisons, sample_left, sample_right), sizes, n * (n - 1) / 2)
+    priors = [Priors.of(comparison.level_names) for comparison in comparisons]
+    model = fit(levels, compare(comparisons, sample_left, sample_right), priors, n * (n - 1) / 2)
     probability = model.probabilities(levels)
     cut = learnt_threshold(probability) if threshold is None else threshold
     keep = probability >= cut
     left, right, candidates = left[keep], right[keep], len(left)
-    return Clustering(components(n, left, right), left, right, probability[keep], levels[keep], cut,
+    forced_left, forced_right = same_key_pairs(same) if same is not None else (left[:0], right[:0])
+    labels = components(n, np.concatenate([left, forced_left]), np.concatenate([right, forced_right]))
+    return Clustering(labels, left, right, probability[keep], levels[keep], cut,
                       threshold is None, model, comparisons, candidates,
                       field_agreement(comparisons, left, right, levels[keep]))
 
@@ -76,6 +82,14 @@ def field_agreement(comparisons: Sequence[Compares], left: IntArray, right: IntA
         else:
             agreement[comparison.name] = levels[:, column]
     return agreement
+
+
+def same_key_pairs(keys: Sequence[str]) -> tuple[IntArray, IntArray]:
+    """Pairs linking each record to the next one with the same key."""
+    codes = key_codes(keys)
+    order = np.argsort(codes, kind="stable")
+    equal = codes[order][1:] == codes[order][:-1]
+    return order[:-1][equal], order[1:][equal]
 
 
 def compare(comparisons: Sequence[Compares], left: IntArray, right: IntArray) -> LevelMatrix:

@@ -169,7 +169,7 @@ def remove_entry(session: Session, value: str, *, actor: str) -> int:
 
 def entries(session: Session) -> Sequence[DoNotContact]:
     """The whole list, domains first, alphabetically."""
-    return session.exec(select(DoNotContact).order_by(col(DoNotContact.kind).desc(),
+    return session.exec(select(DoNotContact).order_by(col(DoNotContact.kind),
                                                       col(DoNotContact.value))).all()
 
 

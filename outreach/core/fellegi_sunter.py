@@ -1,4 +1,9 @@
-"""Fellegi–Sunter match weights learnt without labels: u from random pairs, m and the prior by EM."""
+"""Fellegi–Sunter match weights learnt without labels: u from random pairs, m and the prior by EM.
+
+Estimates are MAP rather than plain maximum likelihood: each level starts from a prior belief
+(LEVEL_PRIORS, worth a few pairs) that large lists overwhelm and small lists lean on, so twenty
+prospects are still deduped sensibly.
+"""
 
 from __future__ import annotations
 
@@ -13,13 +18,43 @@ from outreach.core.comparisons import EXACT, MISSING
 FloatArray = npt.NDArray[np.float64]
 LevelMatrix = npt.NDArray[np.uint8]
 
-_SMOOTHING = 0.5
+LEVEL_PRIORS: dict[str, tuple[float, float]] = {
+    "missing": (0.05, 0.05),
+    "exact": (0.70, 0.0005), "close": (0.15, 0.001), "similar": (0.05, 0.005), "different": (0.03, 0.9),
+    "one side only": (0.002, 0.05), "neither side": (0.05, 0.05),
+    "same domain": (0.75, 0.0005), "same domain, other outlet name": (0.05, 0.001),
+    "similar domain and outlet": (0.1, 0.0005), "similar domain": (0.03, 0.002),
+    "same outlet name, other domain": (0.04, 0.001), "different site": (0.03, 0.99),
+}
+"""Prior (m, u) of each named level: how often matches and non-matches show it, before any data."""
+
+U_PRIOR_PAIRS = 200.0
+"""How many random pairs the u prior is worth (1e6 sampled pairs drown it; 10 records do not)."""
+M_PRIOR_PAIRS = 20.0
+"""How many matching pairs the m prior is worth."""
+
 _MAX_ITERATIONS = 200
 _TOLERANCE = 1e-7
 _MIN_SESSION_PAIRS = 50
 
 MIN_THRESHOLD, MAX_THRESHOLD = 0.4, 0.95
 """Bounds on a learnt threshold: a list with no duplicates must not talk itself into weak matches."""
+
+
+@dataclass(frozen=True)
+class Priors:
+    """Prior m and u of one comparison's levels."""
+
+    m: FloatArray
+    u: FloatArray
+
+    @classmethod
+    def of(cls, level_names: Sequence[str]) -> Priors:
+        """Priors from level names (unknown names get a vague middle)."""
+        pairs = [LEVEL_PRIORS.get(name, (0.05, 0.1)) for name in level_names]
+        m = np.array([pair[0] for pair in pairs], dtype=np.float64)
+        u = np.array([pair[1] for pair in pairs], dtype=np.float64)
+        return cls(m / m.sum(), u / u.sum())
 
 
 @dataclass(frozen=True)
@@ -48,49 +83,48 @@ class Model:
         return np.asarray(1.0 / (1.0 + np.exp2(-score)), dtype=np.float64)
 
 
-def level_frequencies(levels: LevelMatrix, sizes: Sequence[int]) -> list[FloatArray]:
-    """Share of each level per comparison (smoothed so no level is impossible)."""
+def level_frequencies(levels: LevelMatrix, priors: Sequence[Priors]) -> list[FloatArray]:
+    """Share of each level per comparison among these pairs, pulled towards the u prior."""
     out = []
-    for column, size in enumerate(sizes):
-        counts = np.bincount(levels[:, column], minlength=size).astype(np.float64) + _SMOOTHING
-        out.append(np.asarray(counts / counts.sum(), dtype=np.float64))
+    for column, prior in enumerate(priors):
+        counts = np.bincount(levels[:, column], minlength=len(prior.u)).astype(np.float64)
+        out.append(_normalised(counts + U_PRIOR_PAIRS * prior.u))
     return out
 
 
-def fit(candidate_levels: LevelMatrix, random_levels: LevelMatrix, sizes: Sequence[int],
+def fit(candidate_levels: LevelMatrix, random_levels: LevelMatrix, priors: Sequence[Priors],
         total_pairs: float) -> Model:
     """u from random pairs; m by EM among pairs agreeing exactly on another comparison; the prior last.
 
     Like splink's training sessions: pairs that share a domain are mostly the same outlet, so there
     the EM separates same-contact from colleague, which fits the contact's m, and so on.
     """
-    u = level_frequencies(random_levels, sizes)
-    m = _session_m(candidate_levels, u, sizes)
-    return Model(m, u, _prior(candidate_levels, m, u, sizes, total_pairs))
+    u = level_frequencies(random_levels, priors)
+    m = _session_m(candidate_levels, u, priors)
+    return Model(m, u, _prior(candidate_levels, m, u, total_pairs))
 
 
-def _session_m(levels: LevelMatrix, u: list[FloatArray], sizes: Sequence[int]) -> list[FloatArray]:
+def _session_m(levels: LevelMatrix, u: list[FloatArray], priors: Sequence[Priors]) -> list[FloatArray]:
     """m per comparison, averaged over the sessions where it was free, weighted by expected matches."""
-    sums = [np.zeros(size) for size in sizes]
-    totals = np.zeros(len(sizes))
-    for blocked in range(len(sizes)):
+    sums = [M_PRIOR_PAIRS * prior.m for prior in priors]
+    totals = np.full(len(priors), M_PRIOR_PAIRS)
+    for blocked in range(len(priors)):
         subset = levels[levels[:, blocked] == EXACT]
-        free = [column for column in range(len(sizes)) if column != blocked]
+        free = [column for column in range(len(priors)) if column != blocked]
         if len(subset) < _MIN_SESSION_PAIRS or not free:
             continue
-        free_sizes = [sizes[column] for column in free]
-        patterns, counts = distinct_patterns(subset[:, free], free_sizes)
-        m_free, matches = _em_fixed_u(patterns, counts.astype(np.float64), [u[c] for c in free], free_sizes)
+        patterns, counts = distinct_patterns(subset[:, free], [len(priors[c].m) for c in free])
+        m_free, matches = _em(patterns, counts.astype(np.float64), [u[c] for c in free],
+                              [priors[c] for c in free])
         for column, m_column in zip(free, m_free, strict=True):
             sums[column] += matches * m_column
             totals[column] += matches
-    return [sums[c] / totals[c] if totals[c] > 0 else _initial_m(size) for c, size in enumerate(sizes)]
+    return [sums[column] / totals[column] for column in range(len(priors))]
 
 
-def _prior(levels: LevelMatrix, m: list[FloatArray], u: list[FloatArray], sizes: Sequence[int],
-           total_pairs: float) -> float:
+def _prior(levels: LevelMatrix, m: list[FloatArray], u: list[FloatArray], total_pairs: float) -> float:
     """The share of all record pairs that match: a fixed point of expected matches over all pairs."""
-    patterns, counts = distinct_patterns(levels, sizes)
+    patterns, counts = distinct_patterns(levels, [len(column) for column in m])
     prior = 1e-4
     for _ in range(_MAX_ITERATIONS):
         expected = float((counts * _posterior(patterns, m, u, prior)).sum())
@@ -101,21 +135,21 @@ def _prior(levels: LevelMatrix, m: list[FloatArray], u: list[FloatArray], sizes:
     return prior
 
 
-def _em_fixed_u(patterns: LevelMatrix, counts: FloatArray, u: list[FloatArray],
-                sizes: Sequence[int]) -> tuple[list[FloatArray], float]:
-    """EM for m and the match share with u held fixed; returns m and the expected number of matches.
+def _em(patterns: LevelMatrix, counts: FloatArray, u_random: list[FloatArray],
+        priors: Sequence[Priors]) -> tuple[list[FloatArray], float]:
+    """Two-class EM within one session; returns m and the expected number of matches.
 
-    It starts from the smallest match share the observed levels allow (non-matches explain all
-    they can). With one free comparison the likelihood is flat above that share, so EM stays
-    there instead of drifting into calling colleagues at one outlet the same person.
+    The non-match class starts from the random-pair u but is re-estimated: within a session
+    non-matches are not random (colleagues at one outlet share its domain).
     """
-    m = [_initial_m(size) for size in sizes]
+    m = [prior.m.copy() for prior in priors]
+    u = [column.copy() for column in u_random]
     share = 0.5
     for _ in range(_MAX_ITERATIONS):
         weight = counts * _posterior(patterns, m, u, share)
         updated = float(np.clip(weight.sum() / counts.sum(), 1e-9, 1 - 1e-9))
-        m = _reestimate(patterns, weight, sizes)
-        u = _reestimate(patterns, counts - weight, sizes)
+        m = _reestimate(patterns, weight, [M_PRIOR_PAIRS * prior.m for prior in priors])
+        u = _reestimate(patterns, counts - weight, [U_PRIOR_PAIRS * column for column in u_random])
         converged = abs(updated - share) < _TOLERANCE
         share = updated
         if converged:
@@ -132,28 +166,6 @@ def distinct_patterns(levels: LevelMatrix, sizes: Sequence[int]) -> tuple[LevelM
     return patterns.astype(np.uint8), counts
 
 
-def _smallest_share_start(patterns: LevelMatrix, counts: FloatArray, u: list[FloatArray],
-                          sizes: Sequence[int]) -> tuple[list[FloatArray], float]:
-    """m and share such that observed = share·m + (1−share)·u with the smallest feasible share."""
-    observed = _reestimate(patterns, counts, sizes)
-    share = 1e-3
-    for seen, expected in zip(observed, u, strict=True):
-        informative = np.arange(len(seen)) != MISSING
-        share = max(share, 1.0 - float(np.min(seen[informative] / expected[informative])))
-    share = min(share + 1e-3, 0.999)
-    m = []
-    for seen, expected in zip(observed, u, strict=True):
-        residual = np.clip(seen - (1.0 - share) * expected, 1e-6, None)
-        m.append(residual / residual.sum())
-    return m, share
-
-
-def _initial_m(size: int) -> FloatArray:
-    """A starting m that favours agreement: level 1 (exact) most likely, later levels less and less."""
-    start = np.array([1.0, 8.0, 2.0, 1.0, *([0.3] * max(size - 4, 0))][:size])
-    return np.asarray(start / start.sum(), dtype=np.float64)
-
-
 def _posterior(patterns: LevelMatrix, m: list[FloatArray], u: list[FloatArray], share: float) -> FloatArray:
     """P(match | pattern) under the current parameters (missing levels are neutral)."""
     log_odds = np.full(len(patterns), np.log(share / (1 - share)))
@@ -164,13 +176,15 @@ def _posterior(patterns: LevelMatrix, m: list[FloatArray], u: list[FloatArray], 
     return np.asarray(1.0 / (1.0 + np.exp(-np.clip(log_odds, -700, 700))), dtype=np.float64)
 
 
-def _reestimate(patterns: LevelMatrix, weight: FloatArray, sizes: Sequence[int]) -> list[FloatArray]:
-    """Level shares weighted by class membership, smoothed."""
-    out = []
-    for column, size in enumerate(sizes):
-        counts = np.bincount(patterns[:, column], weights=weight, minlength=size) + _SMOOTHING
-        out.append(counts / counts.sum())
-    return out
+def _reestimate(patterns: LevelMatrix, weight: FloatArray, pseudo: Sequence[FloatArray]) -> list[FloatArray]:
+    """Level shares weighted by class membership, plus prior pseudo-counts."""
+    return [_normalised(np.bincount(patterns[:, column], weights=weight, minlength=len(extra)) + extra)
+            for column, extra in enumerate(pseudo)]
+
+
+def _normalised(counts: FloatArray) -> FloatArray:
+    """Counts as shares."""
+    return np.asarray(counts / counts.sum(), dtype=np.float64)
 
 
 def learnt_threshold(probabilities: FloatArray) -> float:

@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from outreach.core.comparisons import Compares, Comparison, Composite, as_strings, fold_value
 from outreach.core.dedupe import Clustering, cluster
+from outreach.core.prospect_rows import FREE_MAIL, identity_of
 from outreach.core.prospect_writes import PROSPECTS
 
 LEGAL_SUFFIXES = re.compile(
@@ -71,16 +72,23 @@ def prospect_comparisons(domains: Sequence[str | None], outlets: Sequence[str | 
                         similarity="token-sort", thresholds=(0.9, 0.75), keys=("value", "tokens"))
     contact = Comparison("contact", as_strings(contacts), similarity="token-sort", thresholds=(0.9, 0.75),
                          one_sided=True, keys=("tokens", "token-prefixes"))
-    email = Comparison("email", as_strings(lowered, fold=False), similarity="ratio", thresholds=(0.9, 0.8),
+    email = Comparison("email", as_strings(lowered, fold=False), similarity="ratio", thresholds=(0.92, 0.85),
                        one_sided=True, keys=("value", "variant"), fuzzy_on_variant=True,
-                       variant=as_strings([mail.partition("@")[0] for mail in lowered], False))
+                       variant=as_strings([mail.partition("@")[0] for mail in lowered], False),
+                       scope=as_strings([mail.partition("@")[2] for mail in lowered], False),
+                       neutral_scopes=FREE_MAIL)
     return [Composite("site", (domain, outlet), _SITE, SITE_LEVELS), contact, email]
 
 
 def cluster_rows(rows: Sequence[dict[str, Any]], threshold: float | None = None) -> Clustering:
-    """Cluster prospect rows (dicts with domain, outlet, contact_name, email)."""
+    """Cluster prospect rows (dicts with domain, outlet, contact_name, email).
+
+    Rows with the same identity are one prospect by definition (import merges them), so they are
+    linked whatever the scores say.
+    """
     columns = [[row[name] for row in rows] for name in ("domain", "outlet", "contact_name", "email")]
-    return cluster(prospect_comparisons(*columns), threshold=threshold)
+    identities = [identity_of((row["domain"] or "").lower(), row["email"], row["contact_name"]) for row in rows]
+    return cluster(prospect_comparisons(*columns), threshold=threshold, same=identities)
 
 
 def market_rows(session: Session, campaign_id: int, market: str) -> list[dict[str, Any]]:
