@@ -87,7 +87,8 @@ def cluster_rows(rows: Sequence[dict[str, Any]], threshold: float | None = None)
     linked whatever the scores say.
     """
     columns = [[row[name] for row in rows] for name in ("domain", "outlet", "contact_name", "email")]
-    identities = [identity_of((row["domain"] or "").lower(), row["email"], row["contact_name"]) for row in rows]
+    identities = [identity_of((row["domain"] or "").lower(), row["email"], row["contact_name"])
+                  for row in rows]
     return cluster(prospect_comparisons(*columns), threshold=threshold, same=identities)
 
 

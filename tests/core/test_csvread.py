@@ -86,7 +86,7 @@ def test_unreadable_files_are_reported(tmp_path: Path, content: bytes, message: 
 
 
 def test_a_missing_file_is_named(tmp_path: Path) -> None:
-    with pytest.raises(ImportFileError, match="nope.csv: cannot read the file"):
+    with pytest.raises(ImportFileError, match=r"nope\.csv: cannot read the file"):
         read_table(tmp_path / "nope.csv")
 
 

@@ -101,7 +101,7 @@ def test_formats_are_recognised_by_header_names(tmp_path: Path, headers: list[st
 def test_unrecognised_headers_say_what_to_do(tmp_path: Path) -> None:
     path = tmp_path / "x.csv"
     path.write_text("foo,bar\n1,2\n", encoding="utf-8")
-    with pytest.raises(ImportFileError, match=r"unrecognised format: no domain, URL or email column.*foo, bar"):
+    with pytest.raises(ImportFileError, match=r"unrecognised format: no domain, URL or email.*foo, bar"):
         detect_format(read_table(path))
 
 
