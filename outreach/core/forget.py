@@ -11,7 +11,7 @@ from sqlmodel import Session
 from outreach.core import audit
 from outreach.core.dnc import Subject, matching_prospects, parse_subject, suppress
 from outreach.core.models import AuditEntry, DoNotContact
-from outreach.core.prospect_writes import ALIASES, EVENTS, PROSPECTS
+from outreach.core.prospect_writes import ALIASES, EVENTS, PROSPECTS, core
 
 REDACTED = "[forgotten]"
 AUDIT: Table = AuditEntry.__table__  # type: ignore[attr-defined]
@@ -33,7 +33,7 @@ class ForgetReport:
 def forget(session: Session, value: str, *, actor: str) -> ForgetReport:
     """Delete the subject's prospects (history, aliases), list entries and mentions; keep its hash."""
     subject = parse_subject(value)
-    connection = session.connection()
+    connection = core(session)
     found = connection.execute(select(PROSPECTS.c.id).where(matching_prospects(subject))).scalars()
     ids = [int(pid) for pid in found]
     connection.execute(delete(EVENTS).where(EVENTS.c.prospect_id.in_(ids)))
@@ -41,6 +41,7 @@ def forget(session: Session, value: str, *, actor: str) -> ForgetReport:
     connection.execute(delete(PROSPECTS).where(PROSPECTS.c.id.in_(ids)))
     listed = connection.execute(delete(DNC).where(_dnc_match(subject))).rowcount
     redacted = _redact(session, EVENTS, subject) + _redact(session, AUDIT, subject)
+    session.expire_all()
     newly = suppress(session, subject, "forgotten")
     audit.record(session, actor=actor, action="subject.forget", object_type=subject.kind,
                  object_id=subject.digest[:16], detail={"prospects": len(ids), "do_not_contact": listed})
@@ -69,12 +70,12 @@ def _redact(session: Session, table: Table, subject: Subject) -> int:
     conditions = [func.lower(cast(table.c.detail, String)).like(pattern)]
     if "object_id" in table.c:
         conditions.append(func.lower(table.c.object_id).like(pattern))
-    rows = session.connection().execute(select(table).where(or_(*conditions))).all()
+    rows = core(session).execute(select(table).where(or_(*conditions))).all()
     for row in rows:
         values: dict[str, Any] = {"detail": _scrub(row.detail, subject)}
         if "object_id" in table.c and subject.value in str(row.object_id).lower():
             values["object_id"] = REDACTED
-        session.connection().execute(update(table).where(table.c.id == row.id).values(**values))
+        core(session).execute(update(table).where(table.c.id == row.id).values(**values))
     return len(rows)
 
 

@@ -15,7 +15,7 @@ from sqlmodel import Session
 from outreach.core.comparisons import Compares, Comparison, Composite, as_strings, fold_value
 from outreach.core.dedupe import Clustering, cluster
 from outreach.core.prospect_rows import FREE_MAIL, identity_of
-from outreach.core.prospect_writes import PROSPECTS
+from outreach.core.prospect_writes import PROSPECTS, core
 
 LEGAL_SUFFIXES = re.compile(
     r"\b(?:s ?a ?de ?c ?v|s ?a ?p ?i|s ?a|s ?l ?u?|s ?r ?l|gmbh|ag|kg|ug|ltd|limited|plc|llc|inc|"
@@ -96,7 +96,7 @@ def market_rows(session: Session, campaign_id: int, market: str) -> list[dict[st
     """The fields dedupe compares, for every prospect of a market, in id order."""
     where = (PROSPECTS.c.campaign_id == campaign_id) & (PROSPECTS.c.market == market)
     columns = [PROSPECTS.c[name] for name in (*DEDUPE_COLUMNS, "dedupe_cluster")]
-    result = session.connection().execute(select(*columns).where(where).order_by(PROSPECTS.c.id))
+    result = core(session).execute(select(*columns).where(where).order_by(PROSPECTS.c.id))
     return [dict(row._mapping) for row in result]
 
 
@@ -119,7 +119,7 @@ def refresh_clusters(session: Session, campaign_id: int, market: str, threshold:
     if changed:
         statement = (update(PROSPECTS).where(PROSPECTS.c.id == bindparam("_id"))
                      .values(dedupe_cluster=bindparam("cluster")))
-        session.connection().execute(statement, changed)
+        core(session).execute(statement, changed)
     return len({cid for cid in ids if cid is not None})
 
 
@@ -194,6 +194,6 @@ def cross_market_collisions(session: Session, campaign_id: int, market: str) -> 
              .where(PROSPECTS.c.campaign_id == campaign_id, PROSPECTS.c.domain.in_(mine))
              .group_by(PROSPECTS.c.domain, PROSPECTS.c.market).order_by(PROSPECTS.c.domain))
     by_domain: dict[str, dict[str, int]] = defaultdict(dict)
-    for domain, tag, count in session.connection().execute(query):
+    for domain, tag, count in core(session).execute(query):
         by_domain[domain][tag] = int(count)
     return [Collision(domain, markets) for domain, markets in by_domain.items() if len(markets) > 1]

@@ -11,7 +11,15 @@ from sqlmodel import Session
 from outreach.core import audit
 from outreach.core.campaign import Market
 from outreach.core.models import STAGES, utcnow
-from outreach.core.prospect_writes import ALIASES, EVENTS, FILLED_IN, PROSPECTS, ProspectWriter, merge_values
+from outreach.core.prospect_writes import (
+    ALIASES,
+    EVENTS,
+    FILLED_IN,
+    PROSPECTS,
+    ProspectWriter,
+    core,
+    merge_values,
+)
 from outreach.errors import NotFoundError, ProspectError
 
 SNAPSHOT = ("id", "identity", "domain", "host", "url", "outlet", "contact_name", "email", "stage",
@@ -43,6 +51,7 @@ def merge_prospects(session: Session, campaign_id: int, market: Market, ids: Seq
     audit.record(session, actor=actor, action="prospect.merge", object_type="prospect",
                  object_id=survivor["id"], campaign_id=campaign_id,
                  detail={"market": market.tag, "absorbed": [row["id"] for row in absorbed]})
+    session.expire_all()
     return int(survivor["id"])
 
 
@@ -61,7 +70,7 @@ def _write_survivor(session: Session, merged: dict[str, Any]) -> None:
     values = {name: merged[name] for name in (*FILLED_IN, "country", "country_source", "language",
                                               "language_source", "locality", "metrics",
                                               "do_not_contact", "stage")}
-    session.connection().execute(update(PROSPECTS).where(PROSPECTS.c.id == merged["id"])
+    core(session).execute(update(PROSPECTS).where(PROSPECTS.c.id == merged["id"])
                                  .values(**values, dedupe_cluster=None, updated_at=utcnow()))
 
 
@@ -69,7 +78,7 @@ def _move_history(session: Session, campaign_id: int, market: str, survivor: int
                   absorbed: Sequence[dict[str, Any]]) -> None:
     """Events and aliases of absorbed records move to the survivor; their identities become aliases."""
     gone = [row["id"] for row in absorbed]
-    connection = session.connection()
+    connection = core(session)
     connection.execute(update(EVENTS).where(EVENTS.c.prospect_id.in_(gone)).values(prospect_id=survivor))
     connection.execute(update(ALIASES).where(ALIASES.c.prospect_id.in_(gone)).values(prospect_id=survivor))
     connection.execute(insert(ALIASES), [{"prospect_id": survivor, "campaign_id": campaign_id,
@@ -87,7 +96,7 @@ def cluster_members(session: Session, campaign_id: int, market: str, cluster: in
     """Prospect ids in a stored dedupe cluster."""
     query = select(PROSPECTS.c.id).where(PROSPECTS.c.campaign_id == campaign_id,
                                          PROSPECTS.c.market == market, PROSPECTS.c.dedupe_cluster == cluster)
-    ids = [int(pid) for pid in session.connection().execute(query).scalars()]
+    ids = [int(pid) for pid in core(session).execute(query).scalars()]
     if not ids:
         raise NotFoundError(f"no dedupe cluster {cluster} in market {market}; "
                             "run `outreach dedupe` to list them")

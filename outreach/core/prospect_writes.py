@@ -27,6 +27,15 @@ EVENTS: Table = ProspectEvent.__table__  # type: ignore[attr-defined]
 ALIASES: Table = ProspectAlias.__table__  # type: ignore[attr-defined]
 
 
+def core(session: Session) -> Connection:
+    """The transaction's connection for Core statements, with the ORM's pending changes flushed first.
+
+    Callers that write through it expire the session afterwards, so ORM objects are re-read.
+    """
+    session.flush()
+    return session.connection()
+
+
 def merge_values(known: Record, incoming: Record, market: Market) -> dict[str, Any]:
     """The columns of `known` that `incoming` improves: blanks filled, stronger inferences, fresh metrics."""
     changes: dict[str, Any] = {name: incoming[name] for name in FILLED_IN
@@ -67,7 +76,7 @@ class ProspectWriter:
     @property
     def connection(self) -> Connection:
         """The transaction's connection, for Core executemany statements."""
-        return self.session.connection()
+        return core(self.session)
 
     def known_ids(self) -> dict[str, int]:
         """Identity → prospect id for the market, merged identities (aliases) included."""

@@ -18,7 +18,7 @@ from outreach.core.formats import ColumnMap, Format, detect_format, get_format, 
 from outreach.core.normalise import CellError, parse_number
 from outreach.core.prospect_dedupe import refresh_clusters
 from outreach.core.prospect_rows import Record, RowError, RowReader
-from outreach.core.prospect_writes import PROSPECTS, ProspectWriter, merge_values
+from outreach.core.prospect_writes import PROSPECTS, ProspectWriter, core, merge_values
 from outreach.errors import BadRow, BadRowsError, ImportFileError
 
 
@@ -93,6 +93,7 @@ def import_file(session: Session, campaign: Campaign, campaign_id: int, path: Pa
     if options.dedupe and report.changed:
         report.clusters = refresh_clusters(session, campaign_id, market.tag)
     report.collisions = collisions(session, campaign_id, market.tag, {r["domain"] for r in unique})
+    session.expire_all()
     if report.changed:
         _audit(session, campaign_id, market, report, actor)
     if report.bad_rows:
@@ -197,7 +198,7 @@ def collisions(session: Session, campaign_id: int, market: str, domains: set[str
         return []
     query = (select(PROSPECTS.c.domain).distinct()
              .where(PROSPECTS.c.campaign_id == campaign_id, PROSPECTS.c.market != market))
-    found = set(session.connection().execute(query).scalars().all())
+    found = set(core(session).execute(query).scalars().all())
     return sorted(domains & found)
 
 
@@ -230,4 +231,4 @@ def count_prospects(session: Session, campaign_id: int, market: str | None = Non
     query = select(func.count()).select_from(PROSPECTS).where(PROSPECTS.c.campaign_id == campaign_id)
     if market is not None:
         query = query.where(PROSPECTS.c.market == market)
-    return int(session.connection().execute(query).scalar_one())
+    return int(core(session).execute(query).scalar_one())
