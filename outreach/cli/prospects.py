@@ -110,6 +110,7 @@ def _print_table(rows: list[dict[str, object]]) -> None:
     """The listing as a table; country and language carry how they were found (tld, path, det…)."""
     table = Table("id", "domain", "outlet · contact", "email", "country", "lang", "local", "type",
                   "metrics", "stage", "cluster", box=None)
+    table.columns[1].no_wrap = True
     for row in rows:
         metrics = row["metrics"] if isinstance(row["metrics"], dict) else {}
         stage = f"{row['stage']} DNC" if row["do_not_contact"] else str(row["stage"])
