@@ -78,7 +78,7 @@ def test_a_missing_file_is_a_usage_error(demo_dir: Path, db: str, tmp_path: Path
 
 def test_prospects_json_lists_every_column(demo_dir: Path, db: str) -> None:
     run("-C", demo_dir, "--db", db, "import", FIXTURES / "buzzstream_contacts.csv", "--market", "fr-FR")
-    result = run("-C", demo_dir, "--db", db, "prospects", "--market", "fr-FR", "--json", "--sort", "-id")
+    result = run("-C", demo_dir, "--db", db, "prospects", "--market", "fr-FR", "--json", "--sort", "domain")
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
     assert [row["domain"] for row in rows] == ["economiaregional.com.ar", "journal-des-pme.fr"]

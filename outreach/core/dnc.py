@@ -76,6 +76,8 @@ class Blocklist:
 
     def blocks(self, email: str | None, *hosts: str | None) -> bool:
         """Whether an address or any of the hosts (or a parent domain) is on the do-not-contact list."""
+        if not self.emails and not self.domains:
+            return False
         if email and email.lower() in self.emails:
             return True
         names = [*hosts, email_domain(email)]

@@ -41,6 +41,8 @@ def _extractor() -> tldextract.TLDExtract:
 def normalise_host(host: str) -> str:
     """Lower-case a host, drop a trailing dot and a port, and encode IDN labels as punycode."""
     bare = host.strip().lower().rstrip(".").split(":")[0]
+    if bare.isascii():
+        return bare  # nothing to encode: skip the (slow) IDNA codec
     try:
         return bare.encode("idna").decode("ascii")
     except UnicodeError:

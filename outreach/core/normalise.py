@@ -47,12 +47,14 @@ class CellError(ValueError):
 
 def clean_text(value: str) -> str:
     """Trimmed, inner whitespace collapsed, Unicode NFC."""
+    if value.isascii() and value.isprintable() and "  " not in value and value == value.strip():
+        return value  # the common case, already clean
     return unicodedata.normalize("NFC", _SPACES.sub(" ", value).strip())
 
 
 def is_missing(value: str) -> bool:
     """Whether a cell means 'no value' (blank, a dash, n/a)."""
-    return value.strip().casefold() in _MISSING
+    return not value or (len(value) < 6 and value.strip().casefold() in _MISSING)
 
 
 def person_name(value: str) -> str:

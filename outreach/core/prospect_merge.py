@@ -46,8 +46,7 @@ def merge_prospects(session: Session, campaign_id: int, market: Market, ids: Seq
     merged["stage"] = max((row["stage"] for row in rows.values()), key=STAGES.index)
     _write_survivor(session, merged)
     _move_history(session, campaign_id, market.tag, survivor["id"], absorbed)
-    writer.add_events([{"prospect_id": survivor["id"], "at": utcnow(), "actor": actor, "kind": "merged",
-                        "detail": {"absorbed": [_snapshot(row) for row in absorbed]}}])
+    writer.add_events("merged", [(survivor["id"], {"absorbed": [_snapshot(row) for row in absorbed]})])
     audit.record(session, actor=actor, action="prospect.merge", object_type="prospect",
                  object_id=survivor["id"], campaign_id=campaign_id,
                  detail={"market": market.tag, "absorbed": [row["id"] for row in absorbed]})

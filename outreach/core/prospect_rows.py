@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import available_timezones
@@ -55,6 +55,19 @@ class RowError(ValueError):
 def _timezones() -> frozenset[str]:
     """IANA zone names known to this Python."""
     return frozenset(available_timezones())
+
+
+@lru_cache(maxsize=1 << 16)
+def host_and_path(text: str) -> tuple[str, str]:
+    """The normalised host and the path of a domain or URL; ('', '') when it is neither."""
+    parts = urlsplit(text if "//" in text else f"//{text}")
+    try:
+        host = geo.normalise_host(parts.hostname or "")
+    except ValueError:
+        return "", ""
+    if not host or " " in host or not geo.split_host(host).suffix:
+        return "", ""
+    return host, parts.path
 
 
 def identity_of(domain: str, email: str | None, contact_name: str | None) -> str:
@@ -130,13 +143,11 @@ class RowReader:
             if mail_domain and geo.split_host(mail_domain).registered_domain not in FREE_MAIL:
                 return geo.normalise_host(mail_domain), None, ""
             raise RowError("domain", "no domain: the row has no domain, URL or work email address")
-        text = source.strip()
-        parts = urlsplit(text if "//" in text else f"//{text}")
-        host = geo.normalise_host(parts.hostname or "")
-        if not host or not geo.split_host(host).suffix or " " in host:
-            raise RowError(self._header(column), f"'{text}' is not a domain or URL")
+        host, path = host_and_path(source.strip())
+        if not host:
+            raise RowError(self._header(column), f"'{source.strip()}' is not a domain or URL")
         keep_url = url.strip() if not is_missing(url) else None
-        return host, keep_url, parts.path
+        return host, keep_url, path
 
     def _contact(self, text: dict[str, str]) -> str | None:
         """The contact's full name, from one column or from first and last names."""

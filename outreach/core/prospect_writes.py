@@ -6,9 +6,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, func, select, update
 from sqlmodel import Session
 
+from outreach.core.bulk import big_write, bulk_insert
 from outreach.core.campaign import Market
 from outreach.core.inference import SOURCE_STRENGTH, locality
 from outreach.core.models import Prospect, ProspectAlias, ProspectEvent, utcnow
@@ -16,6 +17,11 @@ from outreach.core.prospect_rows import Record
 
 FILLED_IN = ("host", "url", "outlet", "contact_name", "first_name", "email", "source_type", "timezone")
 """Text fields a later record fills in only where the known one is blank (people may have edited it)."""
+
+RECORD_COLUMNS = ("identity", "domain", "host", "url", "outlet", "contact_name", "first_name", "email",
+                  "country", "country_source", "language", "language_source", "locality", "source_type",
+                  "metrics", "timezone", "origin", "do_not_contact")
+"""The columns a normalised record fills; the writer adds campaign, market, stage and times."""
 
 MERGED = (*FILLED_IN, "country", "country_source", "language", "language_source", "locality", "metrics",
           "do_not_contact")
@@ -99,25 +105,37 @@ class ProspectWriter:
         """Insert unknown records and merge known ones, with an `imported` event for each change."""
         known = self.known_ids()
         result = WriteResult()
-        fresh = [record for record in records if record["identity"] not in known]
+        fresh = sorted((record for record in records if record["identity"] not in known),
+                       key=lambda record: record["identity"])  # index pages fill in order
         matched = [record for record in records if record["identity"] in known]
-        result.new_ids = self._insert(fresh)
-        updates = self._updates(matched, known)
-        result.updated_ids = [change["_id"] for change in updates]
-        result.unchanged = len(matched) - len(updates)
-        self.update_rows(updates)
-        self._events(fresh, result.new_ids, updates, origin)
+        with big_write(self.connection):
+            result.new_ids = self._insert(fresh)
+            updates = self._updates(matched, known)
+            result.updated_ids = [change["_id"] for change in updates]
+            result.unchanged = len(matched) - len(updates)
+            self.update_rows(updates)
+            self._events(fresh, result.new_ids, updates, origin)
         return result
 
     def _insert(self, records: Sequence[Record]) -> list[int]:
-        """Insert new prospects in batches; return their ids in the order given."""
+        """Insert new prospects with one executemany; return their ids in the order given."""
         if not records:
             return []
         now = utcnow()
-        rows = [{**_columns(record), "campaign_id": self.campaign_id, "market": self.market.tag,
-                 "stage": "new", "created_at": now, "updated_at": now} for record in records]
-        statement = insert(PROSPECTS).returning(PROSPECTS.c.id, sort_by_parameter_order=True)
-        return [int(row.id) for row in self.connection.execute(statement, rows)]
+        before = self.connection.execute(select(func.max(PROSPECTS.c.id))).scalar() or 0
+        constants = {"campaign_id": self.campaign_id, "market": self.market.tag, "stage": "new",
+                     "created_at": now, "updated_at": now}
+        bulk_insert(self.connection, PROSPECTS, RECORD_COLUMNS,
+                    ([record.get(name) for name in RECORD_COLUMNS] for record in records), constants)
+        return self._ids_since(before, records)
+
+    def _ids_since(self, before: int, records: Sequence[Record]) -> list[int]:
+        """Ids of just-inserted records, found by identity among rows newer than `before`."""
+        query = select(PROSPECTS.c.identity, PROSPECTS.c.id).where(
+            PROSPECTS.c.campaign_id == self.campaign_id, PROSPECTS.c.market == self.market.tag,
+            PROSPECTS.c.id > before)
+        found = {str(identity): int(pid) for identity, pid in self.connection.execute(query)}
+        return [found[record["identity"]] for record in records]
 
     def _updates(self, records: Sequence[Record], known: dict[str, int]) -> list[dict[str, Any]]:
         """For each matched record that improves its prospect, the full set of merged values."""
@@ -148,24 +166,17 @@ class ProspectWriter:
     def _events(self, fresh: Sequence[Record], new_ids: Sequence[int],
                 updates: Sequence[dict[str, Any]], origin: dict[str, Any]) -> None:
         """One `imported` history event per new or changed prospect."""
-        now = utcnow()
-        rows = [{"prospect_id": pid, "at": now, "actor": self.actor, "kind": "imported",
-                 "detail": {**origin, "row": record.get("_row")}}
+        rows = [(pid, {**origin, "row": record.get("_row")})
                 for record, pid in zip(fresh, new_ids, strict=True)]
-        rows += [{"prospect_id": change["_id"], "at": now, "actor": self.actor, "kind": "imported",
-                  "detail": {**origin, "row": change["_row"], "changed": change["_changed"]}}
+        rows += [(change["_id"], {**origin, "row": change["_row"], "changed": change["_changed"]})
                  for change in updates]
-        self.add_events(rows)
+        self.add_events("imported", rows)
 
-    def add_events(self, rows: Sequence[dict[str, Any]]) -> None:
-        """Insert history events in one executemany."""
+    def add_events(self, kind: str, rows: Sequence[tuple[int, dict[str, Any]]]) -> None:
+        """Insert history events of one kind, (prospect id, detail) each, in one executemany."""
         if rows:
-            self.connection.execute(insert(EVENTS), list(rows))
-
-
-def _columns(record: Record) -> dict[str, Any]:
-    """The record without its bookkeeping keys (those starting with `_`)."""
-    return {key: value for key, value in record.items() if not key.startswith("_")}
+            bulk_insert(self.connection, EVENTS, ("prospect_id", "detail"), rows,
+                        {"at": utcnow(), "actor": self.actor, "kind": kind})
 
 
 def _chunks(items: Sequence[int], size: int) -> Iterator[Sequence[int]]:

@@ -122,7 +122,7 @@ def _unused(columns: ColumnMap, table: Table, fmt: Format) -> list[str]:
 def _read_rows(table: Table, columns: ColumnMap, campaign: Campaign, market: Market,
                options: ImportOptions, report: ImportReport) -> list[Record]:
     """Normalise every row; bad ones go to the report, gap rows already linking are skipped."""
-    reader = RowReader(columns, table.headers, market, campaign.languages, options.check_dns)
+    reader = RowReader(columns, table.headers, market, frozenset(campaign.languages), options.check_dns)
     ours, competitors = _gap_columns(columns, table, campaign) if columns.format.gap else (None, [])
     name = table.path.name
     records: list[Record] = []
