@@ -73,10 +73,7 @@ def run_splink(path: Path) -> tuple[Sequence[Any], Sequence[Any], str]:
     linker.training.estimate_u_using_random_sampling(max_pairs=1e6)
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("domain"))
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("contact_name"))
-    predictions = linker.inference.predict(threshold_match_probability=0.5)
-    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, 0.95)
-    labels = clusters.as_pandas_dataframe().set_index("id")["cluster_id"]
-    return frame["entity"].tolist(), labels.loc[frame["id"]].astype(str).tolist(), "cluster at 0.95"
+    return harness.splink_labels(linker, frame, "id")
 
 
 def main(argv: Sequence[str]) -> None:

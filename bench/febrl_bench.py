@@ -80,10 +80,7 @@ def run_splink(path: Path) -> tuple[Sequence[Any], Sequence[Any], str]:
     linker.training.estimate_u_using_random_sampling(max_pairs=1e6)
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("date_of_birth"))
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("postcode"))
-    predictions = linker.inference.predict(threshold_match_probability=0.5)
-    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, 0.95)
-    labels = clusters.as_pandas_dataframe().set_index("rec_id")["cluster_id"]
-    return frame["entity"].tolist(), labels.loc[frame["rec_id"]].astype(str).tolist(), "cluster at 0.95"
+    return harness.splink_labels(linker, frame, "rec_id")
 
 
 def main() -> None:

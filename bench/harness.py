@@ -85,6 +85,15 @@ def run_child(script: Path, engine: str, path: Path, timeout: float) -> Run | No
     return Run(**json.loads(done.stdout.strip().splitlines()[-1]))
 
 
+def splink_labels(linker: Any, frame: Any, id_column: str) -> tuple[list[str], list[str], str]:
+    """Predict with a trained splink linker, cluster as its tutorial does, and label every row."""
+    predictions = linker.inference.predict(threshold_match_probability=0.5)
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, 0.95)
+    labels = clusters.as_pandas_dataframe().set_index(id_column)["cluster_id"]
+    return (frame["entity"].tolist(), labels.loc[frame[id_column]].astype(str).tolist(),
+            "predict at 0.5, cluster at 0.95")
+
+
 def print_runs(runs: Sequence[Run]) -> None:
     """A table of runs, then outreach-vs-splink ratios per dataset."""
     print(f"{'dataset':<22}{'engine':<10}{'rows':>9}{'time s':>9}{'peak MB':>9}"

@@ -53,15 +53,6 @@ def env(store_url: str, demo_dir: Path) -> Iterator[Env]:
     store.engine.dispose()
 
 
-@pytest.fixture
-def sqlite_env(sqlite_url: str, demo_dir: Path) -> Iterator[Env]:
-    """The demo campaign in a fresh SQLite store (for tests that need no second backend)."""
-    store = Store.open(sqlite_url, actor="tester")
-    campaign = load_campaign(demo_dir)
-    yield Env(store, campaign, store.campaign_id(campaign))
-    store.engine.dispose()
-
-
 def write_csv_text(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
     """A CSV file with exactly this text and encoding."""
     path = folder / name
