@@ -38,7 +38,8 @@ def market() -> Any:
     pytest.param({"country": "MX", "country_source": "cctld"},
                  {"country": "MX", "country_source": "cctld", "locality": "local"}, id="stronger-country"),
     pytest.param({"language": "en", "language_source": "explicit"},
-                 {"language": "en", "language_source": "explicit", "locality": "global"}, id="stronger-language"),
+                 {"language": "en", "language_source": "explicit", "locality": "global"},
+                 id="stronger-language"),
     pytest.param({"language": "en", "language_source": "detected"}, {}, id="equal-strength-keeps-old"),
     pytest.param({"do_not_contact": True}, {"do_not_contact": True}, id="dnc-set"),
     pytest.param({"source_type": "global-publication"},
@@ -89,9 +90,8 @@ def test_known_ids_include_merged_identities(env: Env) -> None:
                 "metrics": {},
                 "do_not_contact": False}
         [pid] = writer.write([{"identity": "a.mx|", "domain": "a.mx", **base}], {}).new_ids
-        session.execute(text("INSERT INTO prospect_alias (prospect_id, campaign_id, market, identity,
-                                                          created_at) "
-                             "VALUES (:p, :c, 'es-MX', 'a.mx|e:x@a.mx', '2026-01-01 00:00:00')"),
+        session.execute(text("INSERT INTO prospect_alias (prospect_id, campaign_id, market, identity, "
+                             "created_at) VALUES (:p, :c, 'es-MX', 'a.mx|e:x@a.mx', '2026-01-01 00:00:00')"),
                         {"p": pid, "c": env.campaign_id})
         assert writer.known_ids() == {"a.mx|": pid, "a.mx|e:x@a.mx": pid}
 
