@@ -44,7 +44,7 @@ def dedupe_csv(path: Path, fields: Sequence[str], out: Path, *, id_column: str |
         labels = np.arange(len(ids), dtype=np.int64)
         result = None
     else:
-        result = cluster(comparisons, threshold=threshold)
+        result = cluster(comparisons, threshold=threshold, same=_same_values(comparisons))
         labels = result.labels
     numbers = _cluster_numbers(labels)
     write_csv(out, ["id", "cluster"], zip(ids, numbers, strict=True))
@@ -66,6 +66,12 @@ def _comparison(name: str, values: Strings) -> Comparison:
     multi = sum(" " in value for value in present) > _MULTI_WORD_SHARE * max(len(present), 1)
     return Comparison(name, values, similarity="token-sort" if multi else "jaro-winkler",
                       thresholds=(0.9, 0.75) if multi else (0.92, 0.8))
+
+
+def _same_values(comparisons: Sequence[Comparison]) -> list[str]:
+    """A key per row that is equal when every compared value is (rows that are all blank stay apart)."""
+    rows = zip(*(comparison.values.tolist() for comparison in comparisons), strict=True)
+    return [("\x1f".join(values) if any(values) else f"\x00{index}") for index, values in enumerate(rows)]
 
 
 def _ids(table: Table, id_column: str | None) -> list[str]:
