@@ -47,12 +47,15 @@ def prepared(size: int) -> Path:
 
 def run_outreach(path: Path) -> tuple[Sequence[Any], Sequence[Any], str]:
     """outreach's prospect dedupe (the one `outreach dedupe` and import use)."""
-    from outreach.core.prospect_dedupe import cluster_rows
+    from outreach.core.prospect_dedupe import cluster_columns
 
     with path.open(encoding="utf-8") as stream:
-        rows = list(csv.DictReader(stream))
-    result = cluster_rows(rows)
-    return [row["entity"] for row in rows], result.labels.tolist(), f"threshold {result.threshold:.2f} learnt"
+        reader = csv.reader(stream)
+        header = next(reader)
+        columns: list[list[str]] = [list(column) for column in zip(*reader, strict=True)]
+    by_name = dict(zip(header, columns, strict=True))
+    result = cluster_columns(*(by_name[name] for name in COLUMNS))
+    return by_name["entity"], result.labels.tolist(), f"threshold {result.threshold:.2f} learnt"
 
 
 def run_splink(path: Path) -> tuple[Sequence[Any], Sequence[Any], str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -49,7 +49,7 @@ def _pair_codes(left: IntArray, right: IntArray, n: int) -> IntArray:
     return low.astype(np.int64) * n + high
 
 
-def candidate_pairs(key_sets: Sequence[BlockingKey], order_hint: IntArray) -> tuple[IntArray, IntArray]:
+def candidate_pairs(key_sets: Iterable[BlockingKey], order_hint: IntArray) -> tuple[IntArray, IntArray]:
     """Unique candidate pairs (left, right) over every kind of key."""
     n = len(order_hint)
     if n < 2:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Protocol
 
 import numpy as np
@@ -18,7 +19,7 @@ from outreach.core.blocking import BlockingKey, IntArray, Keys
 Levels = npt.NDArray[np.uint8]
 Strings = npt.NDArray[np.object_]
 
-KEY_WINDOWS = {"value": 8, "variant": 6, "tokens": 6, "token-prefixes": 3, "ends": 3, "variant-ends": 3}
+KEY_WINDOWS = {"value": 6, "variant": 4, "tokens": 4, "token-prefixes": 2, "ends": 2, "variant-ends": 2}
 """Neighbours compared per key kind: fuzzier keys make bigger blocks of strangers, so fewer."""
 
 MISSING, EXACT = 0, 1
@@ -29,6 +30,12 @@ _NOT_WORD = re.compile(r"[\W_]+")
 _URL_PREFIX = re.compile(r"^(?:https?://)?(?:www\d?\.)?")
 
 
+_COMBINING = {code: None for code in range(0x300, 0x370)} | {
+    code: None for code in range(0x1AB0, 0x1B00)} | {code: None for code in range(0x1DC0, 0x1E00)}
+"""Combining marks (the accents NFKD splits off), for str.translate."""
+
+
+@lru_cache(maxsize=1 << 18)
 def fold_value(value: str | None) -> str:
     """Lower case, no accents, punctuation as single spaces: how fields are compared."""
     if not value:
@@ -37,7 +44,7 @@ def fold_value(value: str | None) -> str:
     if text.isascii() and text.replace(" ", "").isalnum() and "  " not in text:
         return text.strip()  # already plain: skip the regular expressions (most names and outlets)
     if not text.isascii():
-        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+        text = unicodedata.normalize("NFKD", text).translate(_COMBINING)
     return _NOT_WORD.sub(" ", _URL_PREFIX.sub("", text)).strip()
 
 
@@ -94,7 +101,7 @@ class Compares(Protocol):
 
     def levels(self, left: IntArray, right: IntArray) -> Levels: ...
 
-    def blocking_keys(self) -> list[BlockingKey]: ...
+    def blocking_keys(self) -> Iterator[BlockingKey]: ...
 
 
 @dataclass
@@ -189,9 +196,14 @@ class Comparison:
         score = similarity(self.scorer, self.fuzzy_distinct[first], self.fuzzy_distinct[second], cutoff)
         return score[inverse]
 
-    def blocking_keys(self) -> list[BlockingKey]:
-        """Keys under which records are compared, of the kinds named in `keys`, with their windows."""
-        return [(keys, KEY_WINDOWS[kind]) for kind in self.keys for keys in self._keys_of(kind)]
+    def blocking_keys(self) -> Iterator[BlockingKey]:
+        """Keys under which records are compared, of the kinds named in `keys`, with their windows.
+
+        One kind at a time, so a million records never hold every kind of key at once.
+        """
+        for kind in self.keys:
+            for keys in self._keys_of(kind):
+                yield keys, KEY_WINDOWS[kind]
 
     def _keys_of(self, kind: str) -> list[Keys]:
         """One kind of key for every record (`ends` gives two: a value's start and its end)."""
@@ -261,6 +273,7 @@ class Composite:
         """Each part's own levels, to say which fields agreed."""
         return [(part.name, part.levels(left, right)) for part in self.parts]
 
-    def blocking_keys(self) -> list[BlockingKey]:
+    def blocking_keys(self) -> Iterator[BlockingKey]:
         """Both parts' keys."""
-        return [key for part in self.parts for key in part.blocking_keys()]
+        for part in self.parts:
+            yield from part.blocking_keys()

@@ -114,7 +114,7 @@ def test_composites_report_their_parts() -> None:
     assert isinstance(site, Composite)
     assert [(name, levels.tolist()) for name, levels in site.part_levels(FIRST, SECOND)] == [
         ("domain", [1]), ("outlet", [4])]
-    assert len(site.blocking_keys()) == 6
+    assert len(list(site.blocking_keys())) == 4, "domain stem, its two ends, outlet name"
 
 
 @pytest.mark.parametrize(("keys", "values", "expected"), [
@@ -126,7 +126,7 @@ def test_composites_report_their_parts() -> None:
 def test_blocking_key_kinds(keys: tuple[str, ...], values: list[str],
                             expected: list[list[str | None]]) -> None:
     comparison = Comparison("f", as_strings(values, False), keys=keys)
-    made = comparison.blocking_keys()
+    made = list(comparison.blocking_keys())
     assert [list(key) for key, _ in made] == expected
     assert all(window == KEY_WINDOWS[keys[0]] for _, window in made)
 
@@ -136,4 +136,4 @@ def test_variant_keys_need_a_variant() -> None:
                             variant=as_strings(["diariodelsur"], False))
     assert [list(key) for key, _ in comparison.blocking_keys()] == [["diariodelsur"], ["diari"], ["elsur"]]
     with pytest.raises(ValueError, match="unknown blocking key kind 'soundex'"):
-        Comparison("d", as_strings(["x"]), keys=("soundex",)).blocking_keys()
+        list(Comparison("d", as_strings(["x"]), keys=("soundex",)).blocking_keys())
