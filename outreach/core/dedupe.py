@@ -11,6 +11,9 @@ from outreach.core.blocking import IntArray, candidate_pairs, key_codes, rank_of
 from outreach.core.comparisons import EXACT, Compares, Composite, Levels
 from outreach.core.fellegi_sunter import FloatArray, LevelMatrix, Model, Priors, fit, learnt_threshold
 
+COMPARE_CHUNK = 1 << 21
+"""Pairs compared at a time: the temporary arrays of a chunk stay around a hundred megabytes."""
+
 RANDOM_PAIRS = 600_000
 """Random record pairs sampled to learn how often non-matches agree (splink samples 1e6 by default)."""
 
@@ -93,11 +96,13 @@ def same_key_pairs(keys: Sequence[str]) -> tuple[IntArray, IntArray]:
 
 
 def compare(comparisons: Sequence[Compares], left: IntArray, right: IntArray) -> LevelMatrix:
-    """The level matrix: one row per pair, one column per comparison."""
-    columns: list[Levels] = [comparison.levels(left, right) for comparison in comparisons]
-    if not columns or not len(left):
-        return np.zeros((len(left), len(columns)), dtype=np.uint8)
-    return np.column_stack(columns)
+    """The level matrix: one row per pair, one column per comparison (in chunks, to bound memory)."""
+    levels = np.zeros((len(left), len(comparisons)), dtype=np.uint8)
+    for start in range(0, len(left), COMPARE_CHUNK):
+        stop = start + COMPARE_CHUNK
+        for column, comparison in enumerate(comparisons):
+            levels[start:stop, column] = comparison.levels(left[start:stop], right[start:stop])
+    return levels
 
 
 def random_pairs(n: int, count: int, seed: int) -> tuple[IntArray, IntArray]:
