@@ -6,6 +6,8 @@ import pytest
 
 from outreach.core import audit
 from outreach.core.prospect_list import (
+    METRICS,
+    SORTS,
     ProspectQuery,
     as_row,
     change_stage,
@@ -100,3 +102,10 @@ def test_rows_carry_everything_the_listing_shows(listed: Env) -> None:
         "domain": "diariodelbajio.com.mx", "outlet": "Diario del Bajío", "contact": "Lucía Ramírez",
         "country": "MX", "country_source": "cctld", "language": "es", "language_source": "cctld",
         "locality": "local", "source_type": "press", "stage": "new", "dedupe_cluster": None}
+
+
+@pytest.mark.parametrize("sort", [*SORTS, *METRICS, *(f"-{name}" for name in (*SORTS, *METRICS))])
+def test_every_sort_key_works(listed: Env, sort: str) -> None:
+    with listed.session() as session:
+        page = list_prospects(session, listed.campaign_id, ProspectQuery("es-MX", sort=sort))
+    assert page.total == 8 and len(page.prospects) == 8
