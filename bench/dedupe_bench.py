@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -54,8 +55,11 @@ def run_outreach(path: Path) -> tuple[Sequence[Any], Sequence[Any], str]:
         header = next(reader)
         columns: list[list[str]] = [list(column) for column in zip(*reader, strict=True)]
     by_name = dict(zip(header, columns, strict=True))
+    started = time.perf_counter()
     result = cluster_columns(*(by_name[name] for name in COLUMNS))
-    return by_name["entity"], result.labels.tolist(), f"threshold {result.threshold:.2f} learnt"
+    engine = time.perf_counter() - started
+    return (by_name["entity"], result.labels.tolist(),
+            f"dedupe alone {engine:.2f} s; threshold {result.threshold:.2f} learnt")
 
 
 def run_splink(path: Path) -> tuple[Sequence[Any], Sequence[Any], str]:
