@@ -44,6 +44,7 @@ def merge_prospects(session: Session, campaign_id: int, market: Market, ids: Seq
     for row in absorbed:
         merged.update(merge_values(merged, row, market))
     merged["stage"] = max((row["stage"] for row in rows.values()), key=STAGES.index)
+    merged["metrics"] = {key: value for row in (*absorbed, survivor) for key, value in row["metrics"].items()}
     _write_survivor(session, merged)
     _move_history(session, campaign_id, market.tag, survivor["id"], absorbed)
     writer.add_events("merged", [(survivor["id"], {"absorbed": [_snapshot(row) for row in absorbed]})])
