@@ -39,7 +39,8 @@ def test_our_format_imports_in_any_encoding(env: Env, tmp_path: Path, encoding: 
     report = env.import_file(path)
     assert (report.new, report.bad_rows, report.delimiter) == (2, [], "semicolon")
     with env.session() as session:
-        found = {p.domain: p for p in list_prospects(session, env.campaign_id, ProspectQuery("es-MX")).prospects}
+        page = list_prospects(session, env.campaign_id, ProspectQuery("es-MX"))
+        found = {p.domain: p for p in page.prospects}
     assert found["diario.com.mx"].outlet == "Diario del Bajío"
     assert found["revista.es"].outlet == "Revista de Pymes", "a quoted line break inside a name is a space"
     assert (found["diario.com.mx"].metrics, found["revista.es"].metrics) == ({"dr": 1234.0}, {"dr": 12.5})
@@ -97,7 +98,8 @@ def test_counts_and_collisions(env: Env) -> None:
     with env.session() as session:
         assert count_prospects(session, env.campaign_id) == 4
         assert count_prospects(session, env.campaign_id, "es-AR") == 1
-        assert collisions(session, env.campaign_id, "es-AR", {"startupnews.io", "nuevo.mx"}) == ["startupnews.io"]
+        found = collisions(session, env.campaign_id, "es-AR", {"startupnews.io", "nuevo.mx"})
+        assert found == ["startupnews.io"]
         assert collisions(session, env.campaign_id, "es-MX", set()) == []
 
 
