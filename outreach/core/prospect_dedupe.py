@@ -74,8 +74,8 @@ def prospect_comparisons(domains: Sequence[str | None], outlets: Sequence[str | 
                         similarity="token-sort", thresholds=(0.9, 0.75), keys=("value",))
     contact = Comparison("contact", as_strings(contacts), similarity="token-sort", thresholds=(0.9, 0.75),
                          one_sided=True, keys=("tokens", "token-prefixes"))
-    email = Comparison("email", as_strings(lowered, fold=False), similarity="ratio", thresholds=(0.92, 0.85),
-                       one_sided=True, keys=("value", "variant"), fuzzy_on_variant=True,
+    email = Comparison("email", as_strings(lowered, fold=False), similarity="ratio", thresholds=(0.95, 0.9),
+                       keys=("value", "variant"), fuzzy_on_variant=True,
                        variant=as_strings([mail.partition("@")[0] for mail in lowered], False),
                        scope=as_strings([mail.partition("@")[2] for mail in lowered], False),
                        neutral_scopes=FREE_MAIL)
