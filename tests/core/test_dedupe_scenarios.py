@@ -37,8 +37,9 @@ ANA = prospect("diariotlacualpan.com.mx", "Diario de Tlacualpan", "Lucía Ramír
 
 @pytest.mark.parametrize(("other", "same"), [
     pytest.param(ANA, True, id="identical"),
-    pytest.param(prospect("diariotlacualpan.com.mx", "Diario de Tlacualpan S.A. de C.V.", "Ramírez Ochoa Lucía",
-                          "lucia.ramirez@diariotlacualpan.com.mx"), True, id="suffix-and-swapped-name"),
+    pytest.param(prospect("diariotlacualpan.com.mx", "Diario de Tlacualpan S.A. de C.V.",
+                          "Ramírez Ochoa Lucía", "lucia.ramirez@diariotlacualpan.com.mx"),
+                 True, id="suffix-and-swapped-name"),
     pytest.param(prospect("diariotlacualpan.com.mx", "Diario de Tlacualpan", "Lucia Ramirez Ochoa",
                           "luciaramirez.ochoa@gmail.com"), True, id="free-mail-and-no-accents"),
     pytest.param(prospect("diariotlacualpan.com.mx", "Diario de Tlacualpan", "Lucía Ramírez Ocha",
