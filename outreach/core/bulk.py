@@ -22,6 +22,9 @@ def bulk_insert(connection: Connection, table: Table, columns: Sequence[str],
                 rows: Iterable[Sequence[Any]], constants: Mapping[str, Any] | None = None) -> None:
     """Insert rows (values in `columns` order) plus `constants` shared by every row."""
     constants = dict(constants or {})
+    rows = list(rows)
+    if not rows:
+        return
     dialect = connection.dialect
     placeholder = _PLACEHOLDERS.get(dialect.paramstyle)
     if placeholder is None:  # an unusual driver: let SQLAlchemy do it row by row
