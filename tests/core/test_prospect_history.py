@@ -52,9 +52,10 @@ def test_rows_for_the_listing_have_every_column(env: Env, tmp_path: Path) -> Non
     env.import_file(write_csv_text(tmp_path, "l.csv", LIST), dedupe=False)
     with env.session() as session:
         row = as_row(get_prospect(session, ids(env)["ana@diario.mx"]))
-    assert list(row) == ["id", "market", "domain", "host", "outlet", "contact", "first_name", "email", "country",
-                         "country_source", "language", "language_source", "locality", "source_type", "metrics",
-                         "stage", "do_not_contact", "dedupe_cluster", "timezone", "origin"]
+    assert list(row) == [
+        "id", "market", "domain", "host", "outlet", "contact", "first_name", "email", "country", "country_source",
+        "language", "language_source", "locality", "source_type", "metrics", "stage", "do_not_contact",
+        "dedupe_cluster", "timezone", "origin"]
     assert (row["origin"], row["first_name"], row["do_not_contact"]) == ("l.csv", "Ana", False)
 
 
