@@ -53,9 +53,9 @@ def test_rows_for_the_listing_have_every_column(env: Env, tmp_path: Path) -> Non
     with env.session() as session:
         row = as_row(get_prospect(session, ids(env)["ana@diario.mx"]))
     assert list(row) == [
-        "id", "market", "domain", "host", "outlet", "contact", "first_name", "email", "country", "country_source",
-        "language", "language_source", "locality", "source_type", "metrics", "stage", "do_not_contact",
-        "dedupe_cluster", "timezone", "origin"]
+        "id", "market", "domain", "host", "outlet", "contact", "first_name", "email", "country",
+        "country_source", "language", "language_source", "locality", "source_type", "metrics", "stage",
+        "do_not_contact", "dedupe_cluster", "timezone", "origin"]
     assert (row["origin"], row["first_name"], row["do_not_contact"]) == ("l.csv", "Ana", False)
 
 
