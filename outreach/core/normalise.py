@@ -13,6 +13,7 @@ from outreach.core.locales import is_country, is_language
 from outreach.core.models import SOURCE_TYPES
 
 _SPACES = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NUMBER_JUNK = re.compile(r"[\s\u00a0\u202f'%]")
 _MISSING = frozenset({"", "-", "–", "—", "n/a", "na", "none", "null", "nan"})
 # The common shape of an address: email-validator accepts all of these, so only the rest pay for it.
@@ -49,7 +50,8 @@ def clean_text(value: str) -> str:
     """Trimmed, inner whitespace collapsed, Unicode NFC."""
     if value.isascii() and value.isprintable() and "  " not in value and value == value.strip():
         return value  # the common case, already clean
-    return unicodedata.normalize("NFC", _SPACES.sub(" ", value).strip())
+    # Control characters (a NUL from a broken export) never reach the store: PostgreSQL refuses them.
+    return unicodedata.normalize("NFC", _SPACES.sub(" ", _CONTROL.sub("", value)).strip())
 
 
 def is_missing(value: str) -> bool:

@@ -146,7 +146,7 @@ class RowReader:
         host, path = host_and_path(source.strip())
         if not host:
             raise RowError(self._header(column), f"'{source.strip()}' is not a domain or URL")
-        keep_url = url.strip() if not is_missing(url) else None
+        keep_url = clean_text(url) if not is_missing(url) else None
         if keep_url and column == "domain":
             path = path or host_and_path(keep_url)[1]  # a page's path can hint where the site aims
         return host, keep_url, path

@@ -12,6 +12,7 @@ from outreach.core.formats import get_format, map_columns
 from outreach.core.prospect_list import ProspectQuery, list_prospects
 from outreach.core.prospects import (
     ImportReport,
+    _delimiter_name,
     _gap_columns,
     collisions,
     count_prospects,
@@ -107,3 +108,33 @@ def test_unused_columns_are_listed_but_not_a_gap_reports_sites(env: Env) -> None
     report = env.import_file(FIXTURES / "moz_domains.csv")
     assert report.unused_columns == ["Linking Domains to Root Domain", "Link Type", "First Seen", "Last Seen"]
     assert env.import_file(FIXTURES / "semrush_gap.csv").unused_columns == []
+
+
+def test_rejects_go_where_asked_even_into_a_new_folder(env: Env, tmp_path: Path) -> None:
+    path = tmp_path / "l.csv"
+    path.write_text("domain,email\n,nobody\n", encoding="utf-8")
+    target = tmp_path / "out" / "bad" / "rejects.csv"
+    report = env.import_file(path, rejects=target)
+    assert report.rejects_path == target and target.exists()
+
+
+def test_a_header_without_rows_imports_nothing(env: Env, tmp_path: Path) -> None:
+    path = tmp_path / "l.csv"
+    path.write_text("domain,outlet\n\n\n", encoding="utf-8")
+    report = env.import_file(path)
+    assert (report.rows, report.new, report.bad_rows, report.rejects_path) == (0, 0, [], None)
+
+
+def test_control_characters_never_reach_the_store(env: Env, tmp_path: Path) -> None:
+    path = tmp_path / "l.csv"
+    path.write_bytes(b"domain,outlet,contact_name\nuno.mx,Uno,Ana\ndos.mx,D\x00os,Lu\x07is\n")
+    assert env.import_file(path).new == 2
+    with env.session() as session:
+        page = list_prospects(session, env.campaign_id, ProspectQuery("es-MX", sort="domain"))
+    assert [(p.outlet, p.contact_name) for p in page.prospects] == [("Dos", "Luis"), ("Uno", "Ana")]
+
+
+@pytest.mark.parametrize(("text", "name"), [("a\tb\n1\t2\n", "tab"), ("a;b\n1;2\n", "semicolon"),
+                                            ("a,b\n1,2\n", "comma")])
+def test_reports_name_the_delimiter(text: str, name: str) -> None:
+    assert _delimiter_name(text[1]) == name
