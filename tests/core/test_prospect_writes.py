@@ -109,3 +109,17 @@ def test_big_writes_restore_the_sqlite_page_cache(sqlite_url: str, demo_dir: Pat
 
 def test_event_table_is_the_one_the_model_maps() -> None:
     assert EVENTS.name == "prospect_event" and PROSPECTS.name == "prospect"
+
+
+def test_reimports_larger_than_one_lookup_chunk_update_every_row(env: Env, tmp_path: Path) -> None:
+    header = "domain,outlet,dr\n"
+    first = tmp_path / "a.csv"
+    first.write_text(header + "".join(f"s{i}.mx,,{i % 50}\n" for i in range(1200)), encoding="utf-8")
+    second = tmp_path / "b.csv"
+    second.write_text(header + "".join(f"s{i}.mx,Sitio {i},{i % 50}\n" for i in range(1200)), encoding="utf-8")
+    assert env.import_file(first, dedupe=False).new == 1200
+    report = env.import_file(second, dedupe=False)
+    assert (report.new, report.updated, report.unchanged) == (0, 1200, 0)
+    with env.session() as session:
+        outlets = {p.domain: p.outlet for p in session_rows(session, Prospect)}
+    assert outlets["s0.mx"] == "Sitio 0" and outlets["s1199.mx"] == "Sitio 1199"
