@@ -116,7 +116,8 @@ def test_reimports_larger_than_one_lookup_chunk_update_every_row(env: Env, tmp_p
     first = tmp_path / "a.csv"
     first.write_text(header + "".join(f"s{i}.mx,,{i % 50}\n" for i in range(1200)), encoding="utf-8")
     second = tmp_path / "b.csv"
-    second.write_text(header + "".join(f"s{i}.mx,Sitio {i},{i % 50}\n" for i in range(1200)), encoding="utf-8")
+    second.write_text(header + "".join(f"s{i}.mx,Sitio {i},{i % 50}\n" for i in range(1200)),
+                      encoding="utf-8")
     assert env.import_file(first, dedupe=False).new == 1200
     report = env.import_file(second, dedupe=False)
     assert (report.new, report.updated, report.unchanged) == (0, 1200, 0)
