@@ -5,7 +5,7 @@ BIN      = $(VENV)/bin
 STAMP    = $(VENV)/.installed-stamp
 DEMO_DB  = sqlite:///$(CURDIR)/.demo/outreach.db
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench bench-quick clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/outreach -C . --db $(DEMO_DB) db upgrade
 	$(BIN)/outreach -C . --db $(DEMO_DB) markets
+	for tag in es-MX es-ES es-AR de-DE en-GB fr-FR pt-BR; do \
+		$(BIN)/outreach -C . --db $(DEMO_DB) import prospects/$$tag.csv --market $$tag --strict || exit 1; \
+	done
+	$(BIN)/outreach -C . --db $(DEMO_DB) dedupe --market es-MX
 	$(BIN)/outreach -C . --db $(DEMO_DB) render --market es-MX
 	$(BIN)/outreach -C . --db $(DEMO_DB) review status
 
@@ -29,9 +33,23 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-## Benchmarks that print their figures (run them on a quiet machine).
+## Benchmarks that print their figures (run them on a quiet machine; the dedupe ones need the
+## bench extra: splink, duckdb, recordlinkage).
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/render_bench.py
+	$(BIN)/python bench/gate_bench.py
+	$(BIN)/python bench/dedupe_bench.py --sizes 10000,100000,1000000
+	$(BIN)/python bench/febrl_bench.py
+	$(BIN)/python bench/import_bench.py --sizes 100000,1000000
+
+bench-quick: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python bench/render_bench.py
+	$(BIN)/python bench/gate_bench.py --placements 100000 --requests 2000
+	$(BIN)/python bench/dedupe_bench.py --sizes 10000
+	$(BIN)/python bench/febrl_bench.py
+	$(BIN)/python bench/import_bench.py --sizes 10000
 
 clean:
 	rm -rf $(VENV) .demo .mypy_cache .pytest_cache .ruff_cache

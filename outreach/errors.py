@@ -14,13 +14,18 @@ OutreachError
  ├── StoreError             the database cannot be opened or used
  │    └── MigrationError    the schema cannot be brought to the head revision
  ├── NotFoundError          a market, page or record named by the user does not exist
- └── RequestError           a link request cannot make the change asked for
-      └── GateBlocked       the rule gate blocks it (lists the findings)
+ ├── RequestError           a link request cannot make the change asked for
+ │    └── GateBlocked       the rule gate blocks it (lists the findings)
+ ├── ImportFileError        a prospect file cannot be read (encoding, format, headers): names the file
+ │    └── BadRowsError      `--strict` import with bad rows: lists each row and reason, nothing written
+ └── ProspectError          a change to a prospect is not allowed (unknown stage, merge of one record)
+      └── DoNotContactError the prospect is on the do-not-contact list and can never be pitched
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 
 class OutreachError(Exception):
@@ -106,3 +111,42 @@ class ReviewError(OutreachError):
     """An approval is refused (QA errors, or the text changed since it was shown)."""
 
     exit_code = 1
+
+
+class ImportFileError(OutreachError):
+    """A prospect or CSV file cannot be read; the message names the file and, where known, the row."""
+
+
+@dataclass(frozen=True)
+class BadRow:
+    """One rejected input row: where it is and why it was rejected."""
+
+    file: str
+    row: int
+    """Spreadsheet row number: the header is row 1, the first data row is row 2."""
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}: row {self.row}"
+        return f"{where}: {self.field}: {self.reason}" if self.field else f"{where}: {self.reason}"
+
+
+class BadRowsError(ImportFileError):
+    """A strict import met bad rows; nothing was written. `rows` lists every one."""
+
+    def __init__(self, rows: Sequence[BadRow]) -> None:
+        self.rows = tuple(rows)
+        shown = [str(row) for row in self.rows[:20]]
+        more = len(self.rows) - len(shown)
+        tail = [f"… and {more} more bad row(s)"] if more else []
+        summary = f"--strict: {len(self.rows)} bad row(s), nothing imported"
+        super().__init__("\n".join([*shown, *tail, summary]))
+
+
+class ProspectError(OutreachError):
+    """A change to a prospect is not allowed."""
+
+
+class DoNotContactError(ProspectError):
+    """The prospect is on the do-not-contact list (or suppressed) and cannot be pitched."""

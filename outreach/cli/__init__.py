@@ -10,7 +10,19 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from outreach import __version__
-from outreach.cli import audit, briefs, database, gate, markets, render, review, workspace
+from outreach.cli import (
+    audit,
+    briefs,
+    database,
+    dedupe,
+    dnc,
+    gate,
+    markets,
+    prospects,
+    render,
+    review,
+    workspace,
+)
 from outreach.cli.output import err
 from outreach.cli.state import State
 from outreach.errors import OutreachError
@@ -69,7 +81,7 @@ def root(
     ctx.obj = State(settings)
 
 
-for _module in (workspace, markets, briefs, render, review, gate, database, audit):
+for _module in (workspace, markets, prospects, dedupe, dnc, briefs, render, review, gate, database, audit):
     _module.register(app)
 
 

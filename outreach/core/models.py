@@ -148,6 +148,20 @@ class ProspectEvent(SQLModel, table=True):
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
+class ProspectAlias(SQLModel, table=True):
+    """An identity merged into another prospect, so re-importing it updates the survivor."""
+
+    __tablename__ = "prospect_alias"
+    __table_args__ = (UniqueConstraint("campaign_id", "market", "identity", name="uq_prospect_alias"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    prospect_id: int = Field(foreign_key="prospect.id", index=True)
+    campaign_id: int = Field(foreign_key="campaign.id")
+    market: str
+    identity: str
+    created_at: datetime = _timestamp()
+
+
 class DoNotContact(SQLModel, table=True):
     """An email or a whole domain (subdomains included) nobody may pitch, in any campaign."""
 

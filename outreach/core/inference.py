@@ -1,0 +1,99 @@
+"""A prospect's audience country and content language, and how each was found; local or global."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from functools import lru_cache
+
+from outreach.core import geo
+from outreach.core.campaign import Market
+from outreach.core.language import detect_language
+
+SOURCE_STRENGTH = {"explicit": 5, "cctld": 4, "export-language": 3, "path-hint": 2, "detected": 1,
+                   "unknown": 0}
+"""How much each inference source is trusted; a re-import only replaces a weaker one."""
+
+MIN_DETECTION_LETTERS = 15
+"""Shorter texts (an outlet name) say too little for language detection."""
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What one row says about where a site's audience is and what language it writes in."""
+
+    host: str
+    path: str = ""
+    country: str | None = None
+    """From an explicit audience-country column (never a hosting-country column)."""
+    language: str | None = None
+    """From an explicit language column of our own format."""
+    export_language: str | None = None
+    """From an export's per-page Language column (Ahrefs, Majestic)."""
+    text: str = ""
+    """Page titles and link context, for detection."""
+
+
+@dataclass(frozen=True)
+class Inferred:
+    """A country and a language, each with the source it came from."""
+
+    country: str | None
+    country_source: str
+    language: str | None
+    language_source: str
+
+
+def infer(evidence: Evidence, languages: Collection[str]) -> Inferred:
+    """Country: explicit, ccTLD, path hint. Language: explicit, export, path hint, ccTLD, detected."""
+    candidates = languages if isinstance(languages, frozenset) else frozenset(languages)
+    if evidence.text:
+        return _infer(evidence, candidates)
+    return _infer_cached(evidence, candidates)
+
+
+@lru_cache(maxsize=1 << 16)
+def _infer_cached(evidence: Evidence, languages: frozenset[str]) -> Inferred:
+    """`_infer` remembered for rows without text (hosts repeat across a list's rows)."""
+    return _infer(evidence, languages)
+
+
+def _infer(evidence: Evidence, languages: frozenset[str]) -> Inferred:
+    """The inference itself."""
+    cctld = geo.cctld_country(evidence.host) if evidence.host else None
+    hint = geo.url_hint(evidence.host, evidence.path, languages)
+    country, country_source = _first(
+        (evidence.country, "explicit"), (cctld, "cctld"), (hint.country, "path-hint"))
+    language, language_source = _first(
+        (evidence.language, "explicit"), (evidence.export_language, "export-language"),
+        (hint.language, "path-hint"), (geo.country_language(cctld) if cctld else None, "cctld"))
+    if language is None:
+        language, language_source = _detected(evidence.text, languages)
+    return Inferred(country, country_source, language, language_source)
+
+
+def _first(*candidates: tuple[str | None, str]) -> tuple[str | None, str]:
+    """The first candidate with a value, or (None, 'unknown')."""
+    for value, source in candidates:
+        if value:
+            return value, source
+    return None, "unknown"
+
+
+def _detected(text: str, languages: Collection[str]) -> tuple[str | None, str]:
+    """The language of titles and context, among the campaign's languages and English."""
+    if sum(char.isalpha() for char in text) < MIN_DETECTION_LETTERS:
+        return None, "unknown"
+    found = detect_language(text, {*languages, "en"})
+    return (found.language, "detected") if found else (None, "unknown")
+
+
+def locality(market: Market, country: str | None, language: str | None, source_type: str | None) -> str:
+    """`local` when tied to the market's country, `global` when international or foreign, else unknown."""
+    if country == market.country:
+        return "local"
+    if source_type == "global-publication" or country is not None:
+        return "global"
+    if language is not None and language != market.language:
+        return "global"
+    return "unknown"

@@ -1,0 +1,66 @@
+"""Driver-level bulk inserts: conversions by column type, constants once, the fallback path."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, create_engine, select
+
+from outreach.core import bulk
+from outreach.core.bulk import bulk_insert
+from outreach.core.models import UtcDateTime
+
+METADATA = MetaData()
+ITEMS = Table("items", METADATA, Column("id", Integer, primary_key=True), Column("name", String),
+              Column("at", UtcDateTime()), Column("kind", String))
+WHEN = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[Engine]:
+    """A throwaway SQLite database with one small table."""
+    made = create_engine(f"sqlite:///{tmp_path / 'b.db'}")
+    METADATA.create_all(made)
+    yield made
+    made.dispose()
+
+
+def rows_of(engine: Engine) -> list[tuple[object, ...]]:
+    """Everything in the table, by id."""
+    with engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(select(ITEMS).order_by(ITEMS.c.id))]
+
+
+def test_rows_and_constants_are_converted_by_type(engine: Engine) -> None:
+    with engine.begin() as connection:
+        bulk_insert(connection, ITEMS, ("name", "at"), [("a", WHEN), ("b", None)], {"kind": "x"})
+    assert rows_of(engine) == [(1, "a", WHEN, "x"), (2, "b", None, "x")]
+
+
+def test_naive_datetimes_are_refused_even_in_bulk(engine: Engine) -> None:
+    with pytest.raises(ValueError, match="naive datetime"), engine.begin() as connection:
+        bulk_insert(connection, ITEMS, ("name", "at"), [("a", datetime(2026, 1, 1))])
+    assert rows_of(engine) == []
+
+
+def test_an_empty_batch_writes_nothing(engine: Engine) -> None:
+    with engine.begin() as connection:
+        bulk_insert(connection, ITEMS, ("name",), [])
+    assert rows_of(engine) == []
+
+
+def test_unusual_drivers_fall_back_to_sqlalchemy(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bulk, "_PLACEHOLDERS", {})
+    with engine.begin() as connection:
+        bulk_insert(connection, ITEMS, ("name",), [("a",), ("b",)], {"kind": "y", "at": WHEN})
+    assert rows_of(engine) == [(1, "a", WHEN, "y"), (2, "b", WHEN, "y")]
+
+
+def test_values_never_reach_the_sql_text(engine: Engine) -> None:
+    hostile = "x'); DROP TABLE items; --"
+    with engine.begin() as connection:
+        bulk_insert(connection, ITEMS, ("name",), [(hostile,)], {"kind": hostile})
+    assert rows_of(engine) == [(1, hostile, None, hostile)]
