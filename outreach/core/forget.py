@@ -12,6 +12,7 @@ from outreach.core import audit
 from outreach.core.dnc import Subject, matching_prospects, parse_subject, suppress
 from outreach.core.models import AuditEntry, DoNotContact
 from outreach.core.prospect_writes import ALIASES, EVENTS, PROSPECTS, core
+from outreach.core.requests import erase_for_prospects
 
 REDACTED = "[forgotten]"
 AUDIT: Table = AuditEntry.__table__  # type: ignore[attr-defined]
@@ -36,6 +37,7 @@ def forget(session: Session, value: str, *, actor: str) -> ForgetReport:
     connection = core(session)
     found = connection.execute(select(PROSPECTS.c.id).where(matching_prospects(subject))).scalars()
     ids = [int(pid) for pid in found]
+    requests = erase_for_prospects(session, ids)
     connection.execute(delete(EVENTS).where(EVENTS.c.prospect_id.in_(ids)))
     connection.execute(delete(ALIASES).where(or_(ALIASES.c.prospect_id.in_(ids), _alias_match(subject))))
     connection.execute(delete(PROSPECTS).where(PROSPECTS.c.id.in_(ids)))
@@ -44,7 +46,8 @@ def forget(session: Session, value: str, *, actor: str) -> ForgetReport:
     session.expire_all()
     newly = suppress(session, subject, "forgotten")
     audit.record(session, actor=actor, action="subject.forget", object_type=subject.kind,
-                 object_id=subject.digest[:16], detail={"prospects": len(ids), "do_not_contact": listed})
+                 object_id=subject.digest[:16],
+                 detail={"prospects": len(ids), "requests": requests, "do_not_contact": listed})
     return ForgetReport(subject, len(ids), int(listed or 0), redacted, newly)
 
 

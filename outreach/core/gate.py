@@ -12,6 +12,7 @@ from outreach.core import gate_queries as queries
 from outreach.core import rules, tally
 from outreach.core.anchors import AnchorClass
 from outreach.core.campaign import Campaign
+from outreach.core.dnc import digest
 from outreach.core.findings import Finding
 from outreach.core.gate_inputs import ProspectFacts, Snapshot, Subject, TemplateState
 from outreach.core.gate_queries import RequestRow
@@ -22,7 +23,7 @@ from outreach.core.models import (
 )
 from outreach.core.places import index_for
 from outreach.core.rule_settings import RuleSettings
-from outreach.core.rules_contact import digest
+from outreach.core.rules_contact import parent_domains
 from outreach.core.rules_pace import TRAILING_WEEKS
 
 TemplateStates = Callable[[Campaign, set[tuple[str, str]]], dict[tuple[str, str], TemplateState]]
@@ -40,6 +41,8 @@ class Scope:
     """Markets of all those pages (lets the profile query use its primary key)."""
     markets: frozenset[str]
     domains: frozenset[str]
+    hosts: frozenset[str]
+    """The prospects' hosts (subdomains included), whose parents the do-not-contact list may hold."""
     emails: frozenset[str]
 
     @classmethod
@@ -55,6 +58,7 @@ class Scope:
         return cls(frozenset(pages), frozenset(mates) - frozenset(pages),
                    frozenset(pages.values()) | frozenset(mates.values()), frozenset(markets),
                    frozenset(subject.prospect.domain for subject in subjects),
+                   frozenset(subject.prospect.host or subject.prospect.domain for subject in subjects),
                    frozenset(s.prospect.email.lower() for s in subjects if s.prospect.email))
 
 
@@ -88,15 +92,9 @@ def _ramping(campaign: Campaign, settings: dict[str, RuleSettings], today: date)
     return launches
 
 
-def _parent_domains(domain: str) -> set[str]:
-    """A domain and each parent with at least two labels: a.b.mx → {a.b.mx, b.mx}."""
-    parts = domain.split(".")
-    return {".".join(parts[index:]) for index in range(len(parts) - 1)}
-
-
 def _load_contact_lists(session: Session, snap: Snapshot, scope: Scope) -> None:
     """Do-not-contact entries and suppressed digests for the scope's contacts (store-wide)."""
-    parents = set().union(*(_parent_domains(domain) for domain in scope.domains))
+    parents = set().union(*(parent_domains(host) for host in scope.hosts))
     for kind, value in queries.do_not_contact(session, scope.emails | parents):
         (snap.dnc_emails if kind == "email" else snap.dnc_domains).add(value)
     candidates = {digest("email", email): email for email in scope.emails}

@@ -33,6 +33,8 @@ class ProspectFacts:
     do_not_contact: bool
     stage: str
     outlet: str | None = None
+    host: str | None = None
+    """The site's full host when it says more than the domain (`blog.diario.mx`)."""
 
     @property
     def label(self) -> str:

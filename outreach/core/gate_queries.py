@@ -90,7 +90,7 @@ def _values(name: str) -> Any:
 def _facts_statement() -> Any:
     columns = (Prospect.id, Prospect.domain, Prospect.email, Prospect.language, Prospect.language_source,
                Prospect.country, Prospect.locality, Prospect.metrics, Prospect.do_not_contact,
-               Prospect.stage, Prospect.outlet)
+               Prospect.stage, Prospect.outlet, Prospect.host)
     return select(*(col(column) for column in columns)).where(col(Prospect.id).in_(_values("ids")))
 
 
@@ -102,7 +102,7 @@ def prospect_facts(session: Session, ids: Iterable[int]) -> dict[int, ProspectFa
             found[row[0]] = ProspectFacts(
                 id=row[0], domain=row[1], email=row[2], language=row[3], language_source=row[4],
                 country=row[5], locality=row[6], metrics=dict(row[7]), do_not_contact=row[8],
-                stage=row[9], outlet=row[10])
+                stage=row[9], outlet=row[10], host=row[11])
     return found
 
 

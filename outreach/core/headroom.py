@@ -124,7 +124,7 @@ def market_room(session: Session, campaign: Campaign, campaign_id: int, tag: str
     pages = {page.url for page in market.pages}
     languages = {m.tag for m in campaign.markets.values() if m.language == market.language}
     scope = Scope(frozenset(pages), frozenset(), frozenset({market.tag}), frozenset(languages),
-                  frozenset(), frozenset())
+                  frozenset(), frozenset(), frozenset())
     snap = load_snapshot(session, campaign, campaign_id, scope, templates=lambda c, p: {}, pairs=set(),
                          now=now or utcnow())
     settings = campaign.rules_for(market.tag)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Table, delete, insert, select, update
 from sqlmodel import Session
 
 from outreach.core import audit
 from outreach.core.campaign import Market
-from outreach.core.models import STAGES, utcnow
+from outreach.core.models import STAGES, LinkRequest, utcnow
 from outreach.core.prospect_writes import (
     ALIASES,
     EVENTS,
@@ -74,6 +74,9 @@ def _write_survivor(session: Session, merged: dict[str, Any]) -> None:
                                  .values(**values, dedupe_cluster=None, updated_at=utcnow()))
 
 
+REQUESTS: Table = LinkRequest.__table__  # type: ignore[attr-defined]
+
+
 def _move_history(session: Session, campaign_id: int, market: str, survivor: int,
                   absorbed: Sequence[dict[str, Any]]) -> None:
     """Events and aliases of absorbed records move to the survivor; their identities become aliases."""
@@ -81,6 +84,7 @@ def _move_history(session: Session, campaign_id: int, market: str, survivor: int
     connection = core(session)
     connection.execute(update(EVENTS).where(EVENTS.c.prospect_id.in_(gone)).values(prospect_id=survivor))
     connection.execute(update(ALIASES).where(ALIASES.c.prospect_id.in_(gone)).values(prospect_id=survivor))
+    connection.execute(update(REQUESTS).where(REQUESTS.c.prospect_id.in_(gone)).values(prospect_id=survivor))
     connection.execute(insert(ALIASES), [{"prospect_id": survivor, "campaign_id": campaign_id,
                                           "market": market, "identity": row["identity"],
                                           "created_at": utcnow()} for row in absorbed])

@@ -165,3 +165,26 @@ def mark_won(session: Session, request: LinkRequest, *, source_url: str, actor: 
         request, source_url=source_url, found_on=found_on or utcnow().date(), actor=actor,
         language=prospect.language if prospect else None, country=prospect.country if prospect else None)
     return placements.record(session, placement, actor)
+
+
+def erase_for_prospects(session: Session, prospect_ids: Sequence[int]) -> int:
+    """Delete the requests of prospects being forgotten: open ones leave the tallies first, their
+    placements keep the link but lose the reference, and their overrides go with them."""
+    if not prospect_ids:
+        return 0
+    query = select(LinkRequest).where(col(LinkRequest.prospect_id).in_(prospect_ids))
+    doomed = list(session.exec(query).all())
+    ids = [request.id for request in doomed]
+    for request in doomed:
+        if request.state in OPEN_REQUEST_STATES:
+            tally.bump(session, tally.request_entry(request), -1)
+    for placement in session.exec(select(Placement).where(col(Placement.request_id).in_(ids))).all():
+        placement.request_id = None
+        session.add(placement)
+    for entry in session.exec(select(RuleOverride).where(col(RuleOverride.request_id).in_(ids))).all():
+        session.delete(entry)
+    session.flush()
+    for request in doomed:
+        session.delete(request)
+    session.flush()
+    return len(doomed)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
@@ -14,9 +13,10 @@ from outreach.core.rule_settings import RuleSettings
 from outreach.core.urlversions import Placement, place_url, version_of_market
 
 
-def digest(kind: str, value: str) -> str:
-    """SHA-256 of a suppressed email or domain, normalised, as the suppression list stores it."""
-    return hashlib.sha256(f"{kind}:{value.strip().lower()}".encode()).hexdigest()
+def parent_domains(host: str) -> set[str]:
+    """A host and each parent with at least two labels: a.b.mx → {a.b.mx, b.mx}."""
+    parts = host.lower().split(".")
+    return {".".join(parts[index:]) for index in range(len(parts) - 1)}
 
 
 @lru_cache(maxsize=65536)
@@ -143,9 +143,7 @@ def do_not_contact(subject: Subject, snap: Snapshot, settings: RuleSettings) -> 
     """The prospect, its address and its domain (or a parent domain) are not on the list."""
     prospect = subject.prospect
     email = (prospect.email or "").lower()
-    parts = prospect.domain.split(".")
-    parents = {".".join(parts[i:]) for i in range(len(parts) - 1)}
-    host_hit = sorted(parents & snap.dnc_domains)
+    host_hit = sorted(parent_domains(prospect.host or prospect.domain) & snap.dnc_domains)
     if prospect.do_not_contact or prospect.stage == "do-not-contact":
         reason = f"{prospect.label} is marked do-not-contact"
     elif email and email in snap.dnc_emails:

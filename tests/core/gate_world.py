@@ -7,10 +7,10 @@ from typing import Any
 
 from outreach.core import gate, placements, requests
 from outreach.core.campaign import Campaign
+from outreach.core.dnc import digest
 from outreach.core.findings import Finding
 from outreach.core.gate_inputs import TemplateState
 from outreach.core.models import DoNotContact, LinkRequest, Placement, Prospect, Suppression
-from outreach.core.rules_contact import digest
 from outreach.core.store import Store
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
@@ -92,7 +92,7 @@ class World:
     def suppress(self, kind: str, value: str) -> None:
         """A hashed suppression entry."""
         with self.store.transaction() as session:
-            session.add(Suppression(kind=kind, digest=digest(kind, value), reason="hard-bounce"))
+            session.add(Suppression(kind=kind, digest=digest(kind, value.lower()), reason="hard-bounce"))
 
     def findings(self, request_id: int) -> dict[str, Finding]:
         """Every rule's finding for one request, by rule id."""

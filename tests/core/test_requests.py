@@ -127,3 +127,39 @@ def test_rebuild_restores_drifted_tallies(world: World) -> None:
         assert tally.counted(session, world.campaign_id) != tally.recount(session, world.campaign_id)
         tally.rebuild(session, world.campaign_id)
         assert tally.counted(session, world.campaign_id) == tally.recount(session, world.campaign_id)
+
+
+def test_merging_prospects_keeps_their_requests(world: World) -> None:
+    from outreach.core.prospect_merge import merge_prospects
+
+    first = world.prospect(domain="diario.com.mx", email="ana@diario.com.mx", outlet="Diario")
+    second = world.prospect(domain="diario.com.mx", email="ana@diario.com.mx", outlet=None,
+                            identity="diario.com.mx|ana-dup")
+    request_id = world.request(second, "/mx/nomina/", "Nominix", approved_days_ago=1)
+    with world.store.transaction() as session:
+        survivor = merge_prospects(session, world.campaign_id, world.campaign.market("es-MX"),
+                                   [first, second], "tester")
+    with world.store.transaction() as session:
+        assert session.get(LinkRequest, request_id).prospect_id == survivor
+
+
+def test_forgetting_a_contact_erases_its_requests_and_keeps_tallies_exact(world: World) -> None:
+    from outreach.core.forget import forget
+
+    contact = world.prospect(domain="diario.com.mx", email="ana@diario.com.mx")
+    open_id = world.request(contact, "/mx/nomina/", "Nominix", approved_days_ago=2, pitched_days_ago=1)
+    with world.store.transaction() as session:
+        placement = requests.mark_won(session, session.get(LinkRequest, open_id),
+                                      source_url="https://diario.com.mx/nota", actor="t")
+        placement_id = placement.id
+    draft_id = world.request(contact, "/mx/isr/", "aquí")
+    with world.store.transaction() as session:
+        requests.override(session, session.get(LinkRequest, draft_id), "quality", "a sound reason", "t")
+    with world.store.transaction() as session:
+        report = forget(session, "ana@diario.com.mx", actor="dpo")
+        assert report.prospects == 1
+    with world.store.transaction() as session:
+        assert session.exec(select(LinkRequest)).all() == []
+        assert session.exec(select(RuleOverride)).all() == []
+        assert session.get(Placement, placement_id).request_id is None
+        assert tally.counted(session, world.campaign_id) == tally.recount(session, world.campaign_id)
