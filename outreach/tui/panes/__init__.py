@@ -1,0 +1,9 @@
+"""Panes: one self-contained widget per job (prospects, outbox, placements, mailbox, planning).
+
+A pane is a `textual.widget.Widget` subclass with two class attributes, `PANE_ID` (a stable id,
+also used in key bindings) and `PANE_TITLE` (the tab label), built as `Pane(workspace)` with a
+`outreach.tui.workspace.Workspace`. It loads its data in a worker after mount and offers
+`reload()`. The app lists the panes it shows in `PANES`; a pane never reaches into the app.
+"""
+
+from __future__ import annotations
