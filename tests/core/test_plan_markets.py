@@ -45,7 +45,7 @@ PEOPLE = {"reviewers": ["R"], "staff": ["A", "B"]}
 def test_ranking(mx: dict[str, Any], es: dict[str, Any], weights: dict[str, float] | None,
                  supplies: dict[str, Supply], first: str, reason: str) -> None:
     ranked = rank_markets(_campaign(mx, es, weights), supplies)
-    assert [item.tag for item in ranked][0] == first
+    assert ranked[0].tag == first
     assert ranked[0].role == "pilot" and ranked[1].role == "wave 1"
     assert any(reason in score.why for score in ranked[0].scores)
     assert ranked[0].total > ranked[1].total

@@ -101,7 +101,7 @@ def test_gap_domains_link_to_several_competitors_and_not_to_us(env: Env) -> None
 
 def test_competitor_file_without_domains_is_refused_and_nothing_lands(env: Env, tmp_path: Path) -> None:
     broken = write_csv_text(tmp_path, "x.csv", "Keyword,Volume\nnómina,10\n")
-    with pytest.raises(ImportFileError, match="x.csv"), env.session() as session:
+    with pytest.raises(ImportFileError, match=r"x\.csv"), env.session() as session:
         import_all(session, env.campaign, env.campaign_id, "es-MX", [FILES[0], ("x", broken)], "lead")
     with env.session() as session:
         assert list(session.exec(select(CompetitorSource))) == []
