@@ -18,6 +18,15 @@ from outreach.core.plan_report import MarketPlan, PlanReport, gather
 from outreach.errors import OutreachError
 from outreach.tui.workspace import Workspace
 
+COLUMNS = {
+    "#plan-ranking": (("#", 2), ("market", 6), ("role", 6), ("score", 5), ("volume", 6), ("difficulty", 10),
+                      ("ecosystem", 9), ("resources", 9)),
+    "#plan-thresholds": (("metric", 7), ("now", 5), ("suggested", 9), ("why", 70)),
+    "#plan-mix": (("page", 48), ("rule", 12), ("ours", 12), ("competitors", 11), ("suggestion", 44)),
+    "#plan-ramp": (("page", 48), ("period", 12), ("local", 5), ("global", 6), ("anchors", 34), ("live", 20)),
+}
+"""Columns of each table and their widths."""
+
 
 class PlanningPane(Widget):
     """Ranked markets on top; the highlighted market's thresholds, mix, ramp and review below."""
@@ -63,13 +72,11 @@ class PlanningPane(Widget):
 
     def on_mount(self) -> None:
         """Set the columns, then load in a worker."""
-        self.query_one("#plan-ranking", DataTable).add_columns(
-            "#", "market", "role", "score", "volume", "difficulty", "ecosystem", "resources")
-        self.query_one("#plan-thresholds", DataTable).add_columns("metric", "now", "suggested", "why")
-        self.query_one("#plan-mix", DataTable).add_columns("page", "rule", "ours", "competitors",
-                                                           "suggestion")
-        self.query_one("#plan-ramp", DataTable).add_columns("page", "period", "local", "global", "anchors",
-                                                            "live")
+        # Fixed widths: auto-sized columns resize as rows arrive, which makes the layout jump.
+        for selector, columns in COLUMNS.items():
+            table = self.query_one(selector, DataTable)
+            for label, width in columns:
+                table.add_column(label, width=width)
         self.reload()
 
     def reload(self) -> None:
