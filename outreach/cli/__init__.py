@@ -18,6 +18,7 @@ from outreach.cli import (
     dnc,
     gate,
     markets,
+    plan,
     prospects,
     render,
     review,
@@ -81,7 +82,8 @@ def root(
     ctx.obj = State(settings)
 
 
-for _module in (workspace, markets, prospects, dedupe, dnc, briefs, render, review, gate, database, audit):
+for _module in (workspace, markets, prospects, dedupe, dnc, briefs, render, review, gate, plan, database,
+                audit):
     _module.register(app)
 
 

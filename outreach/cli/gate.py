@@ -175,5 +175,5 @@ def _room(value: int | None) -> str:
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
     app.add_typer(request_app, name="request")
-    for name, command in (("check", check), ("approve", approve), ("override", override), ("plan", plan)):
+    for name, command in (("check", check), ("approve", approve), ("override", override)):
         app.command(name)(command)

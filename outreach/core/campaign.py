@@ -22,7 +22,8 @@ from pydantic import (
 )
 
 from outreach.core import locales
-from outreach.core.rule_settings import RuleSettings
+from outreach.core.plan_settings import MarketPlanning, PlanningSettings, RampPeriod
+from outreach.core.rule_settings import RampStep, RuleSettings
 from outreach.errors import NotFoundError
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -85,6 +86,8 @@ class TargetPage(_Frozen):
     """Target keywords per language code; a plain list means the page's language."""
     alternates: dict[str, str] | None = None
     """hreflang annotations the live page carries today, code → URL, to audit them."""
+    local_share: float | None = Field(None, ge=0, le=1)
+    """Planned share of local sources (e.g. 0.67); the local-mix rule aims at it when set."""
 
     @model_validator(mode="before")
     @classmethod
@@ -137,6 +140,10 @@ class Market(_Frozen):
     """Cities of the market, added to the bundled names the anchor-geo rule knows."""
     rules: dict[str, Any] = Field(default_factory=dict)
     """Overrides of the campaign's [rules] for this market."""
+    planning: MarketPlanning = MarketPlanning()
+    """The PR lead's planning inputs: search volume, competitiveness, people."""
+    ramp: tuple[RampPeriod, ...] = ()
+    """An accepted ramp plan per URL version and 30-day period (`outreach plan ramp --accept`)."""
     pages: tuple[TargetPage, ...] = ()
     """The market's target pages (URL versions)."""
 
@@ -178,6 +185,29 @@ class Market(_Frozen):
         if not value:
             raise ValueError("a market needs at least one business day")
         return tuple(sorted(set(value), key=WEEKDAYS.index))
+
+    @model_validator(mode="after")
+    def _ramp_on_own_pages(self) -> Market:
+        urls, seen = {page.url for page in self.pages}, set()
+        for period in self.ramp:
+            if period.page not in urls:
+                raise ValueError(f"ramp: '{period.page}' is not one of {self.tag}'s pages")
+            if (period.page, period.period) in seen:
+                raise ValueError(f"ramp: period {period.period} of '{period.page}' is planned twice")
+            seen.add((period.page, period.period))
+        return self
+
+    @cached_property
+    def ramp_steps(self) -> tuple[RampStep, ...]:
+        """The accepted ramp as cumulative caps since launch, summed over the market's pages."""
+        by_period: dict[int, int] = {}
+        for period in self.ramp:
+            by_period[period.period] = by_period.get(period.period, 0) + period.links
+        steps, total = [], 0
+        for number in range(1, max(by_period, default=0) + 1):
+            total += by_period.get(number, 0)
+            steps.append(RampStep(until_day=number * 30, links=total))
+        return tuple(steps)
 
     @property
     def holiday_region(self) -> str:
@@ -240,6 +270,7 @@ class Campaign(_Frozen):
     markets: dict[str, Market] = Field(min_length=1)
     clusters: dict[str, Cluster] = Field(default_factory=dict)
     rules: RuleSettings = RuleSettings()
+    planning: PlanningSettings = PlanningSettings()
     source: Path = Path("campaign.toml")
     _market_rules: dict[str, RuleSettings] = PrivateAttr(default_factory=dict)
     _derived: dict[str, Any] = PrivateAttr(default_factory=dict)

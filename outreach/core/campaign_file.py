@@ -25,7 +25,20 @@ Problem = tuple[str, str]  # (dotted key, what is wrong)
 def load_campaign(workspace: Path) -> Campaign:
     """Load and validate a workspace's campaign.toml; raise CampaignError listing every problem."""
     path = locations.campaign_file(workspace)
-    data = _read_toml(path)
+    return validate_campaign(path, _read_toml(path))
+
+
+def parse_campaign(path: Path, text: str) -> Campaign:
+    """Validate campaign.toml text as if it were the file at `path` (used before saving edits)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CampaignError([f"{path}: invalid TOML: {exc}"]) from None
+    return validate_campaign(path, data)
+
+
+def validate_campaign(path: Path, data: dict[str, Any]) -> Campaign:
+    """Build the Campaign from parsed TOML; CampaignError lists every problem."""
     problems = list(_tag_problems(data))
     campaign: Campaign | None = None
     try:

@@ -13,6 +13,7 @@ from outreach.core.gate import Scope, load_snapshot
 from outreach.core.gate_inputs import Snapshot
 from outreach.core.models import utcnow
 from outreach.core.rule_settings import RuleSettings
+from outreach.core.rules_mix import share_band
 
 
 @dataclass(frozen=True)
@@ -68,9 +69,8 @@ def page_room(page: TargetPage, snap: Snapshot, settings: RuleSettings) -> PageR
     exact = profile.classes["exact"]
     safe = profile.classes["branded"] + profile.classes["naked-url"]
     local = profile.localities["local"]
-    mix = settings.local_mix
-    floor = {"local-first": mix.local_first_min, "balanced": mix.balanced_min}.get(page.mix)
-    ceiling = {"global-first": mix.global_first_max, "balanced": mix.balanced_max}.get(page.mix)
+    low, high, _ = share_band(page, settings.local_mix)
+    floor, ceiling = (low if low > 0 else None), (high if high < 1 else None)
     return PageRoom(
         page.url, page.mix, total, exact, safe, local,
         exact_room=_cap_room(exact, total, settings.anchor_mix.exact_block),

@@ -356,3 +356,29 @@ class TemplateReview(SQLModel, table=True):
     comment: str = ""
     """Why it was rejected (required then), or a note with an approval."""
     decided_at: datetime = _timestamp()
+
+
+class CompetitorSource(SQLModel, table=True):
+    """A domain linking to a competitor in one market, classified as the planning reports need."""
+
+    __tablename__ = "competitor_source"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "market", "competitor", "domain", name="uq_competitor_source"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id")
+    market: str
+    competitor: str
+    """The competitor's name or domain, as the lead gave it (or the export's file name)."""
+    domain: str
+    """Registered domain of the linking site."""
+    locality: str
+    """`local`, `global` or `unknown` for the market, as for prospects."""
+    country: str | None = None
+    country_source: str = "unknown"
+    language: str | None = None
+    language_source: str = "unknown"
+    source_type: str | None = None
+    metrics: dict[str, float] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    imported_at: datetime = _timestamp()

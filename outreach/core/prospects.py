@@ -85,7 +85,7 @@ def import_file(session: Session, campaign: Campaign, campaign_id: int, path: Pa
     if report.bad_rows and options.strict:
         raise BadRowsError(report.bad_rows)
     unique = _merge_within_file(records, market, report)
-    unique = _apply_blocklist(session, unique, report)
+    unique = apply_blocklist(session, unique, report)
     writer = ProspectWriter(session, campaign_id, market, actor)
     result = writer.write(unique, {"file": path.name, "format": fmt.name})
     report.new, report.updated = len(result.new_ids), len(result.updated_ids)
@@ -177,7 +177,7 @@ def _merge_within_file(records: list[Record], market: Market, report: ImportRepo
     return list(by_identity.values())
 
 
-def _apply_blocklist(session: Session, records: list[Record], report: ImportReport) -> list[Record]:
+def apply_blocklist(session: Session, records: list[Record], report: ImportReport) -> list[Record]:
     """Drop suppressed records; flag those on the do-not-contact list."""
     blocklist = Blocklist.load(session)
     kept: list[Record] = []

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import Counter
 
 from outreach.core.anchors import AnchorClass
+from outreach.core.campaign import TargetPage
 from outreach.core.findings import Finding, Verdict, percent
 from outreach.core.gate_inputs import Snapshot, Subject
-from outreach.core.rule_settings import RuleSettings
+from outreach.core.rule_settings import LocalMixSettings, RuleSettings
 from outreach.core.text import fold
 
 
@@ -117,13 +118,10 @@ _MIX_BOUNDS = {"local-first": ("local_first_min", None), "balanced": ("balanced_
 def local_mix(subject: Subject, snap: Snapshot, settings: RuleSettings) -> Finding:
     """A version's local share follows its page's mix rule; only requests that push it the wrong way fail."""
     rule = settings.local_mix
-    mix = subject.page.mix if subject.page else "local-first"
     counts = without_self(snap.profile(subject.page_url).localities, subject.locality, subject)
     counts[subject.locality] += 1
     total, local = sum(counts.values()), counts["local"]
-    low_name, high_name = _MIX_BOUNDS[mix]
-    low = getattr(rule, low_name) if low_name else 0.0
-    high = getattr(rule, high_name) if high_name else 1.0
+    low, high, mix = share_band(subject.page, rule)
     share = local / total
     is_local = subject.locality == "local"
     numbers: dict[str, float | int | str] = {"links": total, "local": local, "min": low, "max": high}
@@ -138,3 +136,19 @@ def local_mix(subject: Subject, snap: Snapshot, settings: RuleSettings) -> Findi
     source = "a local" if is_local else f"a {subject.locality}"
     return Finding("local-mix", verdict, f"{summary} {bound} for {mix}; this is {source} source{sample}",
                    numbers)
+
+
+SHARE_TOLERANCE = 0.10
+"""How far a version's local share may drift from a planned `local_share` either way."""
+
+
+def share_band(page: TargetPage | None, rule: LocalMixSettings) -> tuple[float, float, str]:
+    """The local share band a version must keep, and its name: a planned share ± 10 points, or the rule's."""
+    planned = page.local_share if page else None
+    if planned is not None:
+        return (max(0.0, planned - SHARE_TOLERANCE), min(1.0, planned + SHARE_TOLERANCE),
+                f"the planned {planned:.0%} local")
+    mix = page.mix if page else "local-first"
+    low_name, high_name = _MIX_BOUNDS[mix]
+    low = getattr(rule, low_name) if low_name else 0.0
+    return low, (getattr(rule, high_name) if high_name else 1.0), mix

@@ -62,14 +62,18 @@ def _ramp_finding(subject: Subject, snap: Snapshot, rule: VelocitySettings) -> F
     day = ramp_day(subject, snap)
     if day is None or day < 1:
         return None
-    step = next((step for step in rule.ramp if day <= step.until_day), None)
+    # An accepted ramp plan (`outreach plan ramp --accept`) replaces the rule's default ramp.
+    planned = subject.market.ramp_steps
+    steps = planned or rule.ramp
+    step = next((step for step in steps if day <= step.until_day), None)
     if step is None:
         return None
     count = snap.since_launch(subject.market.tag) + _added(subject)
     if count <= step.links:
         return None
+    source = "the accepted ramp plan" if planned else "the plan"
     message = (f"ramp: {subject.market.tag} is on day {day} since launch ({subject.market.launched}); "
-               f"the plan allows {step.links} links by day {step.until_day} and this would make {count}")
+               f"{source} allows {step.links} links by day {step.until_day} and this would make {count}")
     return Finding("velocity", Verdict.BLOCK, message,
                    {"day": day, "until_day": step.until_day, "allowed": step.links, "count": count})
 

@@ -36,7 +36,7 @@ def init_workspace(folder: Path, *, force: bool = False) -> list[Path]:
         folder.mkdir(parents=True, exist_ok=True)
         for name, note in _FOLDER_NOTES.items():
             created.extend(_make_folder(folder / name, note))
-        _write_atomically(target, template_text())
+        write_atomically(target, template_text())
     except OSError as exc:
         raise WorkspaceError(f"{folder}: cannot create the workspace: {exc.strerror}") from None
     return [target, *created]
@@ -52,7 +52,7 @@ def _make_folder(path: Path, note: str) -> list[Path]:
     return [path, readme]
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str) -> None:
     """Write through a temporary file and rename, so a crash never leaves half a file."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:

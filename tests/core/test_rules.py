@@ -13,7 +13,7 @@ from outreach.core.findings import Verdict
 from outreach.core.gate_inputs import TemplateState
 from outreach.core.store import Store
 from tests.campaigns import changed, gate_campaign
-from tests.core.gate_world import NOW, World
+from tests.core.gate_world import NOW, SITE, World
 
 Build = Callable[[World], int]
 
@@ -247,6 +247,17 @@ CASES: dict[str, tuple[dict[str, Any], Build, str, Verdict, str]] = {
                            "gone@medio.com.mx is suppressed"),
     "suppressed domain": ({}, _suppressed("domain", "medio.com.mx"), "email", Verdict.BLOCK, "is suppressed"),
     "valid address": ({}, _plain("/mx/nomina/"), "email", Verdict.PASS, "is valid and not suppressed"),
+    "accepted ramp plan replaces the default ramp": (
+        {"markets.es-MX.launched": (NOW - timedelta(days=10)).date(),
+         "markets.es-MX.ramp": [{"page": f"{SITE}/mx/nomina/", "period": 1, "local": 1, "global": 0}]},
+        lambda w: (_requests_this_week(w, 1), w.request(w.prospect(), "/mx/nomina/", "Nominix"))[1],
+        "velocity", Verdict.BLOCK,
+        "the accepted ramp plan allows 1 links by day 30 and this would make 2"),
+    "planned local share narrows the band": (
+        {"markets.es-MX.pages[0].local_share": 0.9},
+        lambda w: (w.placements("/mx/nomina/", 7), w.placements("/mx/nomina/", 2, locality="global"),
+                   w.request(w.prospect(country="ES", locality="global"), "/mx/nomina/", "Nominix"))[2],
+        "local-mix", Verdict.BLOCK, "would be 7 of 10 (70%) < 80% for the planned 90% local"),
     "rule switched off": ({"markets.es-MX.rules": {"quality": {"enabled": False}}},
                           _plain("/mx/nomina/", metrics={"dr": 1}), "quality", Verdict.PASS, "switched off"),
 }
