@@ -18,8 +18,9 @@ OutreachError
  │    └── GateBlocked       the rule gate blocks it (lists the findings)
  ├── ImportFileError        a prospect file cannot be read (encoding, format, headers): names the file
  │    └── BadRowsError      `--strict` import with bad rows: lists each row and reason, nothing written
- └── ProspectError          a change to a prospect is not allowed (unknown stage, merge of one record)
-      └── DoNotContactError the prospect is on the do-not-contact list and can never be pitched
+ ├── ProspectError          a change to a prospect is not allowed (unknown stage, merge of one record)
+ │    └── DoNotContactError the prospect is on the do-not-contact list and can never be pitched
+ └── Cancelled              a person stopped long work (an import, a dedupe) before it finished
 """
 
 from __future__ import annotations
@@ -150,3 +151,9 @@ class ProspectError(OutreachError):
 
 class DoNotContactError(ProspectError):
     """The prospect is on the do-not-contact list (or suppressed) and cannot be pitched."""
+
+
+class Cancelled(OutreachError):
+    """Long work was stopped by the person who started it; its transaction is rolled back."""
+
+    exit_code = 130
