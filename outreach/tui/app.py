@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Label, Select, TabbedContent, TabPane
 from textual.worker import WorkerFailed
@@ -77,7 +77,8 @@ class OutreachApp(App[None]):
         yield Header()
         with Horizontal(id="market-bar"):
             yield Label("market", id="market-label")
-        yield TabbedContent(id="panes")
+        with Vertical(id="pane-host"):
+            yield Label("opening the campaign…", id="opening")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -113,12 +114,14 @@ class OutreachApp(App[None]):
             choices = [(f"{tag}", tag) for tag in tags]
             await self.query_one("#market-bar").mount(
                 Select(choices, value=tags[0], allow_blank=False, id="market-select", compact=True))
-        tabs = self.query_one("#panes", TabbedContent)
-        for pane_type in self._pane_types:
-            pane = pane_type(workspace)
-            await tabs.add_pane(TabPane(pane_type.PANE_TITLE, pane, id=pane_type.PANE_ID))
+        tabs = TabbedContent(id="panes", initial=self._first_pane or "")
+        for pane_type in self._pane_types:  # all at once, as `with TabbedContent():` in compose does
+            tabs.compose_add_child(TabPane(pane_type.PANE_TITLE, pane_type(workspace), id=pane_type.PANE_ID))
+        host = self.query_one("#pane-host")
+        await host.remove_children()
+        await host.mount(tabs)
         if self._first_pane:
-            tabs.active = self._first_pane
+            self.call_after_refresh(self._focus_pane, self._first_pane)
         self._tell_market()
 
     def panes(self) -> list[Widget]:

@@ -37,8 +37,9 @@ def demo_workspace(demo_dir: Path, url: str, markets: Sequence[str] = ("es-MX",)
 
 
 async def settle(pilot: Pilot[Any], rounds: int = 6) -> None:
-    """Let workers finish and the screen catch up (workers may start more workers)."""
+    """Let debounce timers fire, workers finish and the screen catch up (workers may start workers)."""
     app: App[Any] = pilot.app
+    await pilot.pause(0.3)
     for _ in range(rounds):
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -177,6 +177,10 @@ class ProspectsPane(Widget):
             self._debounce.stop()
         self._debounce = self.set_timer(DEBOUNCE, lambda: self.apply_filter(event.value))
 
+    @on(Input.Submitted, "#prospect-filter")
+    def _submitted(self) -> None:
+        self.query_one("#prospect-table", DataTable).focus()
+
     def apply_filter(self, text: str) -> None:
         """Filter now (the debounce timer calls this)."""
         self.text = text
