@@ -6,7 +6,7 @@ replies, bounces and unsubscribes stop what is still waiting; people resolve `un
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_
@@ -14,14 +14,15 @@ from sqlmodel import Session, col, select
 
 from outreach.core import audit, dnc
 from outreach.core.models import utcnow
+from outreach.core.outbox_stops import stop_followups, stop_for_prospects
 from outreach.core.outbox_tables import OutboxMessage, SendLogEntry
 from outreach.core.send_results import settle_sent, settle_uncertain
 from outreach.errors import NotFoundError, SendingError
 
 STALE_CLAIM = timedelta(minutes=30)
 """A claim older than this belongs to a dead worker (a batch takes seconds)."""
-STOP_REASONS = ("reply", "bounce", "unsubscribe", "stage", "dnc", "forget", "not-delivered", "manual")
-"""Why a sequence stops; a stage change is recorded as `stage:<new stage>`."""
+__all__ = ["find_by_message_ids", "get_message", "record_bounce", "resolve_uncertain", "send_now",
+           "stop_followups", "stop_for_prospects", "uncertain_messages", "unstick_after_crash"]
 
 
 def normalise_message_id(value: str) -> str:
@@ -45,40 +46,6 @@ def get_message(session: Session, outbox_id: int) -> OutboxMessage:
     if found is None:
         raise NotFoundError(f"no outbox message #{outbox_id}")
     return found
-
-
-def stop_followups(session: Session, request_id: int, *, reason: str, actor: str) -> int:
-    """Stop every message of the request still waiting (its follow-ups, and its pitch if unsent);
-    returns how many stopped. Messages being sent or already sent are left as they are."""
-    return _stop(session, col(OutboxMessage.request_id) == request_id, reason, actor,
-                 {"request": request_id})
-
-
-def stop_for_prospects(session: Session, prospect_ids: Sequence[int], *, reason: str, actor: str) -> int:
-    """Stop what is waiting for these prospects (a stage change, a do-not-contact entry, forget)."""
-    if not prospect_ids:
-        return 0
-    return _stop(session, col(OutboxMessage.prospect_id).in_(list(prospect_ids)), reason, actor,
-                 {"prospects": list(prospect_ids)[:50]})
-
-
-def _stop(session: Session, which: object, reason: str, actor: str, detail: dict[str, object]) -> int:
-    """Mark matching waiting messages stopped, with one audit entry per request."""
-    if not reason.strip():
-        raise SendingError("stopping messages needs a reason (reply, bounce, unsubscribe, stage, dnc…)")
-    query = select(OutboxMessage).where(which, col(OutboxMessage.state) == "scheduled")  # type: ignore[arg-type]
-    doomed = list(session.exec(query).all())
-    now = utcnow()
-    for message in doomed:
-        message.state, message.stop_reason, message.updated_at = "stopped", reason, now
-        session.add(message)
-    for request_id in sorted({message.request_id for message in doomed}):
-        steps = [message.step for message in doomed if message.request_id == request_id]
-        audit.record(session, actor=actor, action="outbox.stop", object_type="request",
-                     object_id=request_id, campaign_id=doomed[0].campaign_id,
-                     detail={**detail, "reason": reason, "steps": steps})
-    session.flush()
-    return len(doomed)
 
 
 def uncertain_messages(session: Session, campaign_id: int | None = None) -> list[OutboxMessage]:
