@@ -22,7 +22,8 @@ from outreach.errors import NotFoundError, SendingError
 STALE_CLAIM = timedelta(minutes=30)
 """A claim older than this belongs to a dead worker (a batch takes seconds)."""
 __all__ = ["find_by_message_ids", "get_message", "record_bounce", "resolve_uncertain", "send_now",
-           "stop_followups", "stop_for_prospects", "uncertain_messages", "unstick_after_crash"]
+           "send_request_now", "stop_followups", "stop_for_prospects", "uncertain_messages",
+           "unstick_after_crash"]
 
 
 def normalise_message_id(value: str) -> str:
@@ -113,6 +114,18 @@ def send_now(session: Session, outbox_id: int, *, actor: str, now: datetime | No
                  campaign_id=message.campaign_id,
                  detail={"planned": before.isoformat(), "now": moment.isoformat(), "step": message.step})
     return message
+
+
+def send_request_now(session: Session, request_id: int, *, actor: str,
+                     now: datetime | None = None) -> OutboxMessage:
+    """The request's next waiting message goes as soon as possible (`outreach schedule ID --now`)."""
+    query = (select(OutboxMessage).where(col(OutboxMessage.request_id) == request_id,
+                                         col(OutboxMessage.state) == "scheduled")
+             .order_by(col(OutboxMessage.step)))
+    waiting = session.exec(query).first()
+    if waiting is None:
+        raise SendingError(f"request #{request_id} has no message waiting to be sent")
+    return send_now(session, waiting.id or 0, actor=actor, now=now)
 
 
 def unstick_after_crash(session: Session, worker: str, *, stale_after: timedelta = STALE_CLAIM,

@@ -94,7 +94,7 @@ def schedule_market(session: Session, campaign: Campaign, campaign_id: int, mark
              .where(col(LinkRequest.campaign_id) == campaign_id, col(LinkRequest.market) == tag,
                     col(LinkRequest.state) == "approved").order_by(col(LinkRequest.id)))
     planned, skipped = [], []
-    for request, prospect in session.execute(query).tuples():
+    for request, prospect in session.execute(query).all():
         try:
             planned.append((request, _plan_request(run, request, prospect)))
         except SendingError as exc:
