@@ -190,7 +190,8 @@ def resolve(
     shared = state(ctx)
     with shared.store.transaction() as session:
         message = outbox.resolve_uncertain(session, outbox_id, delivered=delivered,
-                                           actor=shared.settings.user, note=note, resend=resend)
+                                           actor=shared.settings.user, note=note, resend=resend,
+                                           campaign=shared.campaign)
         text = f"message #{outbox_id} to {message.recipient}: {message.resolution}, now {message.state}"
     out.print(escape(text))
 
