@@ -181,8 +181,10 @@ def _fold_ascii(text: str, used: int) -> str:
 def _encoded_words(text: str, used: int) -> str:
     """UTF-8 base64 encoded words of at most 75 characters, never splitting a character."""
     data, words, start = text.encode("utf-8"), [], 0
+    budget = max(3, min(_WORD_BYTES, (78 - used - 12) // 4 * 3))  # the first word shares its line
     while start < len(data):
-        end = min(start + _WORD_BYTES, len(data))
+        end = min(start + budget, len(data))
+        budget = _WORD_BYTES
         while end < len(data) and data[end] & 0xC0 == 0x80:  # never split a UTF-8 sequence
             end -= 1
         words.append(f"=?utf-8?b?{base64.b64encode(data[start:end]).decode('ascii')}?=")
