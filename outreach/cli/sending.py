@@ -9,7 +9,6 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 from sqlmodel import Session
 
 from outreach.cli.output import err, out, print_json
@@ -26,15 +25,18 @@ outbox_app = typer.Typer(help="The outbox: the queue, uncertain messages to reso
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
-def _queue_table(rows: list[outbox_views.QueueRow]) -> Table:
-    table = Table("id", "req", "market", "step", "state", "recipient", "local time", "UTC", "mailbox", "note",
-                  box=None)
+def _print_queue(rows: list[outbox_views.QueueRow]) -> None:
+    """One line per message, never wrapped: local time in the recipient's zone, then UTC."""
+    if not rows:
+        out.print("the queue is empty")
+        return
+    width = max(len(row.recipient) for row in rows)
     for row in rows:
-        table.add_row(str(row.id), str(row.request_id), row.market, row.step, row.state,
-                      escape(row.recipient),
-                      f"{row.send_at_local:%a %Y-%m-%d %H:%M} {escape(row.timezone)}",
-                      f"{row.send_at_utc:%Y-%m-%d %H:%M}", escape(row.mailbox), escape(row.note[:60]))
-    return table
+        note = f"  {escape(row.note[:60])}" if row.note else ""
+        out.print(f"#{row.id:<5} req {row.request_id:<5} {row.market:<6} {row.step:<10} {row.state:<9} "
+                  f"{escape(row.recipient):<{width}}  {row.send_at_local:%a %Y-%m-%d %H:%M} "
+                  f"{escape(row.timezone)} = {row.send_at_utc:%Y-%m-%d %H:%M} UTC  "
+                  f"{escape(row.mailbox)}{note}")
 
 
 def schedule(
@@ -65,7 +67,7 @@ def schedule(
     if as_json:
         print_json([row.as_json() for row in rows])
     else:
-        out.print(_queue_table(rows))
+        _print_queue(rows)
 
 
 def _schedule_one(shared: State, session: Session, request_id: int, now: bool) -> None:
@@ -167,7 +169,7 @@ def list_outbox(
         print_json({"messages": [row.as_json() for row in rows],
                     "mailboxes": [vars(item) for item in usage]})
         return
-    out.print(_queue_table(rows))
+    _print_queue(rows)
     for item in usage:
         cap = "no cap" if item.daily_cap is None else f"{item.sent_24h}/{item.daily_cap} in 24 h"
         pause = f" [red]PAUSED: {escape(item.paused)}[/]" if item.paused else ""
