@@ -17,6 +17,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    ValidationError,
     field_validator,
     model_validator,
 )
@@ -175,6 +176,17 @@ class Market(_Frozen):
             raise ValueError(f"unknown timezone '{value}'")
         return value
 
+    @field_validator("sending")
+    @classmethod
+    def _valid_sending(cls, value: dict[str, Any]) -> dict[str, Any]:
+        try:
+            SendingSettings.model_validate(value)
+        except ValidationError as exc:
+            raise ValueError("; ".join(
+                f"{'.'.join(str(part) for part in error['loc'])}: "
+                f"{str(error['msg']).removeprefix('Value error, ')}" for error in exc.errors())) from None
+        return value
+
     @field_validator("path")
     @classmethod
     def _slashed_path(cls, value: str | None) -> str | None:
@@ -291,16 +303,6 @@ class Campaign(_Frozen):
             }
             data = {**data, "markets": markets}
         return data
-
-    @model_validator(mode="after")
-    def _market_sending_valid(self) -> Campaign:
-        for market in self.markets.values():
-            if market.sending:
-                try:
-                    self._merged_sending(market)
-                except ValueError as exc:
-                    raise ValueError(f"markets.{market.tag}.sending: {exc}") from None
-        return self
 
     def _merged_sending(self, market: Market) -> SendingSettings:
         return SendingSettings.model_validate({**self.sending.model_dump(exclude_unset=True),
