@@ -19,9 +19,9 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from gate_bench import MARKETS, write_campaign
 from sqlalchemy import func, insert, select
 
-from bench.gate_bench import MARKETS, write_campaign
 from outreach.core.campaign import Campaign
 from outreach.core.models import LinkRequest, Prospect
 from outreach.core.outbox_tables import OutboxMessage

@@ -20,9 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from schedule_bench import NOW, populate, write_campaign
 from sqlalchemy import func, select
 
-from bench.schedule_bench import NOW, populate, write_campaign
 from outreach.core.mailer import SendLoop
 from outreach.core.outbox_tables import OutboxMessage
 from outreach.core.schedule import schedule_markets
