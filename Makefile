@@ -42,6 +42,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/dedupe_bench.py --sizes 10000,100000,1000000
 	$(BIN)/python bench/febrl_bench.py
 	$(BIN)/python bench/import_bench.py --sizes 100000,1000000
+	$(BIN)/python bench/schedule_bench.py --requests 100000
+	$(BIN)/python bench/send_bench.py --messages 10000
 
 bench-quick: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
@@ -50,6 +52,8 @@ bench-quick: $(STAMP)
 	$(BIN)/python bench/dedupe_bench.py --sizes 10000
 	$(BIN)/python bench/febrl_bench.py
 	$(BIN)/python bench/import_bench.py --sizes 10000
+	$(BIN)/python bench/schedule_bench.py --requests 10000
+	$(BIN)/python bench/send_bench.py --messages 1000
 
 clean:
 	rm -rf $(VENV) .demo .mypy_cache .pytest_cache .ruff_cache

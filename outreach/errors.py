@@ -16,6 +16,7 @@ OutreachError
  ├── NotFoundError          a market, page or record named by the user does not exist
  ├── RequestError           a link request cannot make the change asked for
  │    └── GateBlocked       the rule gate blocks it (lists the findings)
+ ├── SendingError           a message cannot be scheduled, sent or resolved as asked (outbox, SMTP)
  ├── ImportFileError        a prospect file cannot be read (encoding, format, headers): names the file
  │    └── BadRowsError      `--strict` import with bad rows: lists each row and reason, nothing written
  ├── ProspectError          a change to a prospect is not allowed (unknown stage, merge of one record)
@@ -112,6 +113,10 @@ class ReviewError(OutreachError):
     """An approval is refused (QA errors, or the text changed since it was shown)."""
 
     exit_code = 1
+
+
+class SendingError(OutreachError):
+    """A message cannot be scheduled, sent or resolved as asked (no mailbox, wrong state, bad address)."""
 
 
 class ImportFileError(OutreachError):

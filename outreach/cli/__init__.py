@@ -22,6 +22,7 @@ from outreach.cli import (
     prospects,
     render,
     review,
+    sending,
     workspace,
 )
 from outreach.cli.output import err
@@ -83,7 +84,7 @@ def root(
 
 
 for _module in (workspace, markets, prospects, dedupe, dnc, briefs, render, review, gate, plan, database,
-                audit):
+                audit, sending):
     _module.register(app)
 
 
