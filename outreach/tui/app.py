@@ -23,6 +23,7 @@ from outreach.tui.panes import PaneClass
 from outreach.tui.panes.dedupe import DedupePane
 from outreach.tui.panes.imports import ImportPane
 from outreach.tui.panes.markets import MarketsPane
+from outreach.tui.panes.outbox import OutboxPane
 from outreach.tui.panes.planning import PlanningPane
 from outreach.tui.panes.prospects import ProspectsPane
 from outreach.tui.panes.requests import RequestsPane
@@ -31,7 +32,8 @@ from outreach.tui.workspace import Workspace
 
 log = logging.getLogger("outreach.tui")
 
-PANES: list[PaneClass] = [MarketsPane, ProspectsPane, DedupePane, ImportPane, RequestsPane, PlanningPane]
+PANES: list[PaneClass] = [MarketsPane, ProspectsPane, DedupePane, ImportPane, RequestsPane, OutboxPane,
+                          PlanningPane]
 """The app's tabs, in order; each is built as `Pane(workspace)` (see outreach.tui.panes)."""
 
 THEMES = ("textual-dark", "textual-light")

@@ -1,7 +1,7 @@
 """The outbox (messages with their exact bytes), the per-mailbox send log and paused mailboxes.
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-07
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from outreach.core.models import UtcDateTime
 
 revision = "0013"
-down_revision: str | None = "0011"
+down_revision: str | None = "0012"
 branch_labels = None
 depends_on = None
 
