@@ -11,6 +11,7 @@ from textual.pilot import Pilot
 
 from outreach.core import review
 from outreach.core.campaign_file import load_campaign
+from outreach.core.previews import message_names
 from outreach.core.prospects import ImportOptions, import_file
 from outreach.core.store import Store
 from outreach.core.templates import Renderer
@@ -20,7 +21,7 @@ from outreach.tui.workspace import Workspace
 
 def demo_workspace(demo_dir: Path, url: str, markets: Sequence[str] = ("es-MX",), *,
                    approve: Sequence[str] = ()) -> Workspace:
-    """The demo campaign, its prospect files for `markets` imported, `approve` markets' pitches approved."""
+    """The demo campaign, its prospect files for `markets` imported, `approve` markets' messages approved."""
     settings = load_settings(campaign=demo_dir, database_url=url, user="maria")
     campaign = load_campaign(demo_dir)
     store = Store.open(url, "maria")
@@ -31,7 +32,7 @@ def demo_workspace(demo_dir: Path, url: str, markets: Sequence[str] = ("es-MX",)
                         ImportOptions(tag), "maria")
         renderer = Renderer(campaign)
         for tag in approve:
-            for template in ("subject", "pitch"):
+            for template in ("subject", *message_names(renderer, tag)):
                 review.approve(session, renderer, tag, template, "Lucía Romero")
     return Workspace(settings, campaign, store)
 
