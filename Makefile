@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## Run the main job on the bundled demo campaign (a SQLite store in .demo/).
+## Run the main job on the bundled demo campaign (a SQLite store in .demo/), then open the app.
 demo: $(STAMP)
 	$(BIN)/outreach -C . --db $(DEMO_DB) db upgrade
 	$(BIN)/outreach -C . --db $(DEMO_DB) markets
@@ -23,6 +23,7 @@ demo: $(STAMP)
 	$(BIN)/outreach -C . --db $(DEMO_DB) dedupe --market es-MX
 	$(BIN)/outreach -C . --db $(DEMO_DB) render --market es-MX
 	$(BIN)/outreach -C . --db $(DEMO_DB) review status
+	$(BIN)/outreach -C . --db $(DEMO_DB) app    # in a terminal: the app; in scripts and CI: a summary
 
 ## Lint, types, the import contract, then every test.
 test: $(STAMP) lint

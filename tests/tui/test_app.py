@@ -153,3 +153,13 @@ async def test_an_unexpected_worker_error_is_a_notification_not_a_traceback(
         assert "disk on fire" in messages(app)[-1]
     assert app.return_code in (0, None)
     assert any("worker failed" in record.message for record in caplog.records)
+
+
+def test_outside_a_terminal_the_app_command_prints_markets_and_a_hint(demo_dir: Path, sqlite_url: str) -> None:
+    from tests.test_cli import run
+
+    result = run("-C", str(demo_dir), "--db", sqlite_url, "app")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0].startswith("es-MX  Spanish · Mexico · America/Mexico_City")
+    assert len(result.stdout.splitlines()) == 7
+    assert "not a terminal, so the app did not open" in result.stderr
