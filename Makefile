@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## Run the main job on the bundled demo campaign (a SQLite store in .demo/).
+## Run the main job on the bundled demo campaign (a SQLite store in .demo/), then open the app.
 demo: $(STAMP)
 	$(BIN)/outreach -C . --db $(DEMO_DB) db upgrade
 	$(BIN)/outreach -C . --db $(DEMO_DB) markets
@@ -23,6 +23,7 @@ demo: $(STAMP)
 	$(BIN)/outreach -C . --db $(DEMO_DB) dedupe --market es-MX
 	$(BIN)/outreach -C . --db $(DEMO_DB) render --market es-MX
 	$(BIN)/outreach -C . --db $(DEMO_DB) review status
+	$(BIN)/outreach -C . --db $(DEMO_DB) app    # in a terminal: the app; in scripts and CI: a summary
 
 ## Lint, types, the import contract, then every test.
 test: $(STAMP) lint
@@ -42,6 +43,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/dedupe_bench.py --sizes 10000,100000,1000000
 	$(BIN)/python bench/febrl_bench.py
 	$(BIN)/python bench/import_bench.py --sizes 100000,1000000
+	$(BIN)/python bench/schedule_bench.py --requests 100000
+	$(BIN)/python bench/send_bench.py --messages 10000
 
 bench-quick: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
@@ -50,6 +53,8 @@ bench-quick: $(STAMP)
 	$(BIN)/python bench/dedupe_bench.py --sizes 10000
 	$(BIN)/python bench/febrl_bench.py
 	$(BIN)/python bench/import_bench.py --sizes 10000
+	$(BIN)/python bench/schedule_bench.py --requests 10000
+	$(BIN)/python bench/send_bench.py --messages 1000
 
 clean:
 	rm -rf $(VENV) .demo .mypy_cache .pytest_cache .ruff_cache

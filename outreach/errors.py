@@ -16,10 +16,12 @@ OutreachError
  ├── NotFoundError          a market, page or record named by the user does not exist
  ├── RequestError           a link request cannot make the change asked for
  │    └── GateBlocked       the rule gate blocks it (lists the findings)
+ ├── SendingError           a message cannot be scheduled, sent or resolved as asked (outbox, SMTP)
  ├── ImportFileError        a prospect file cannot be read (encoding, format, headers): names the file
  │    └── BadRowsError      `--strict` import with bad rows: lists each row and reason, nothing written
- └── ProspectError          a change to a prospect is not allowed (unknown stage, merge of one record)
-      └── DoNotContactError the prospect is on the do-not-contact list and can never be pitched
+ ├── ProspectError          a change to a prospect is not allowed (unknown stage, merge of one record)
+ │    └── DoNotContactError the prospect is on the do-not-contact list and can never be pitched
+ └── Cancelled              a person stopped long work (an import, a dedupe) before it finished
 """
 
 from __future__ import annotations
@@ -113,6 +115,10 @@ class ReviewError(OutreachError):
     exit_code = 1
 
 
+class SendingError(OutreachError):
+    """A message cannot be scheduled, sent or resolved as asked (no mailbox, wrong state, bad address)."""
+
+
 class ImportFileError(OutreachError):
     """A prospect or CSV file cannot be read; the message names the file and, where known, the row."""
 
@@ -150,3 +156,9 @@ class ProspectError(OutreachError):
 
 class DoNotContactError(ProspectError):
     """The prospect is on the do-not-contact list (or suppressed) and cannot be pitched."""
+
+
+class Cancelled(OutreachError):
+    """Long work was stopped by the person who started it; its transaction is rolled back."""
+
+    exit_code = 130

@@ -10,6 +10,7 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from outreach import __version__
+from outreach.cli import app as app_module
 from outreach.cli import (
     audit,
     briefs,
@@ -22,6 +23,7 @@ from outreach.cli import (
     prospects,
     render,
     review,
+    sending,
     workspace,
 )
 from outreach.cli.output import err
@@ -83,7 +85,7 @@ def root(
 
 
 for _module in (workspace, markets, prospects, dedupe, dnc, briefs, render, review, gate, plan, database,
-                audit):
+                audit, sending, app_module):
     _module.register(app)
 
 

@@ -92,6 +92,7 @@ class Prospect(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("campaign_id", "market", "identity", name="uq_prospect_identity"),
         Index("ix_prospect_campaign_market_stage", "campaign_id", "market", "stage"),
+        Index("ix_prospect_listing", "campaign_id", "market", "domain", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from outreach.core.comparisons import Compares, Comparison, Composite, as_strings, fold_value
 from outreach.core.dedupe import Clustering, cluster
+from outreach.core.progress import Progress, step
 from outreach.core.prospect_rows import FREE_MAIL, identity_of
 from outreach.core.prospect_writes import PROSPECTS, core
 
@@ -166,15 +167,22 @@ class DedupeView:
 
 
 def find_duplicates(session: Session, campaign_id: int, market: str,
-                    threshold: float | None = None) -> DedupeView:
-    """Refresh and describe a market's clusters, plus its cross-market collisions."""
+                    threshold: float | None = None, *, progress: Progress | None = None) -> DedupeView:
+    """Refresh and describe a market's clusters, plus its cross-market collisions.
+
+    `progress` hears each phase; when it answers False, Cancelled is raised before anything is stored.
+    """
+    step(progress, "reading", 0, 4)
     rows = market_rows(session, campaign_id, market)
     collisions = cross_market_collisions(session, campaign_id, market)
     if len(rows) < 2:
         return DedupeView([], threshold or 0.5, threshold is None, len(rows), collisions)
+    step(progress, "clustering", 1, 4)
     clustering = cluster_rows(rows, threshold)
     ids = cluster_ids(rows, clustering)
+    step(progress, "storing", 2, 4)
     refresh_clusters(session, campaign_id, market, clustering.threshold)
+    step(progress, "describing", 3, 4)
     return DedupeView(_describe(rows, ids, clustering), clustering.threshold,
                       clustering.threshold_learnt, len(rows), collisions)
 

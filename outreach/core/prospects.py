@@ -16,6 +16,7 @@ from outreach.core.csvread import Table, read_table, write_csv
 from outreach.core.dnc import Blocklist
 from outreach.core.formats import ColumnMap, Format, detect_format, get_format, map_columns
 from outreach.core.normalise import CellError, parse_number
+from outreach.core.progress import EVERY, Progress, step
 from outreach.core.prospect_dedupe import refresh_clusters
 from outreach.core.prospect_rows import Record, RowError, RowReader
 from outreach.core.prospect_writes import PROSPECTS, ProspectWriter, core, merge_values
@@ -72,25 +73,32 @@ class ImportReport:
 
 
 def import_file(session: Session, campaign: Campaign, campaign_id: int, path: Path,
-                options: ImportOptions, actor: str) -> ImportReport:
-    """Import one file into one market, all in the caller's transaction."""
+                options: ImportOptions, actor: str, *, progress: Progress | None = None) -> ImportReport:
+    """Import one file into one market, all in the caller's transaction.
+
+    `progress` hears each phase (reading, writing, dedupe) and, while reading, every EVERY rows;
+    when it answers False the import raises Cancelled and the caller's transaction writes nothing.
+    """
     market = campaign.market(options.market)
+    step(progress, "reading", 0, 0)
     table = read_table(path)
     fmt = get_format(options.format) if options.format else detect_format(table)
     columns = map_columns(fmt, table.keys)
     _require_site_column(columns, table)
     report = ImportReport(str(path), fmt.name, table.encoding, _delimiter_name(table.delimiter),
                           rows=len(table.rows), unused_columns=_unused(columns, table, fmt))
-    records = _read_rows(table, columns, campaign, market, options, report)
+    records = _read_rows(table, columns, campaign, market, options, report, progress)
     if report.bad_rows and options.strict:
         raise BadRowsError(report.bad_rows)
     unique = _merge_within_file(records, market, report)
     unique = apply_blocklist(session, unique, report)
+    step(progress, "writing", len(table.rows), len(table.rows))
     writer = ProspectWriter(session, campaign_id, market, actor)
     result = writer.write(unique, {"file": path.name, "format": fmt.name})
     report.new, report.updated = len(result.new_ids), len(result.updated_ids)
     report.unchanged = result.unchanged
     if options.dedupe and report.changed:
+        step(progress, "dedupe", len(table.rows), len(table.rows))
         report.clusters = refresh_clusters(session, campaign_id, market.tag)
     report.collisions = collisions(session, campaign_id, market.tag, {r["domain"] for r in unique})
     session.expire_all()
@@ -120,13 +128,16 @@ def _unused(columns: ColumnMap, table: Table, fmt: Format) -> list[str]:
 
 
 def _read_rows(table: Table, columns: ColumnMap, campaign: Campaign, market: Market,
-               options: ImportOptions, report: ImportReport) -> list[Record]:
+               options: ImportOptions, report: ImportReport,
+               progress: Progress | None = None) -> list[Record]:
     """Normalise every row; bad ones go to the report, gap rows already linking are skipped."""
     reader = RowReader(columns, table.headers, market, frozenset(campaign.languages), options.check_dns)
     ours, competitors = _gap_columns(columns, table, campaign) if columns.format.gap else (None, [])
     name = table.path.name
     records: list[Record] = []
-    for number, cells in table.rows:
+    for done, (number, cells) in enumerate(table.rows):
+        if done % EVERY == 0:
+            step(progress, "reading", done, len(table.rows))
         try:
             if ours is not None and _links_to_us(cells, ours, table.headers[ours]):
                 report.already_linking += 1

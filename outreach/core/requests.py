@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from outreach.core import audit, placements, tally
-from outreach.core.anchors import AnchorClassifier
+from outreach.core.anchors import AnchorClassifier, AnchorVerdict
 from outreach.core.campaign import Campaign, TargetPage
 from outreach.core.findings import NOT_OVERRIDABLE, RULES, Finding, blocking
 from outreach.core.language import COMMON_LANGUAGES, detect_language
@@ -38,6 +38,19 @@ def _page_or_bare(campaign: Campaign, url: str, market: str) -> TargetPage:
     return campaign.find_page(url) or TargetPage(url=url, market=market, hreflang=market)
 
 
+def classify_anchor(campaign: Campaign, market: str, page_url: str, anchor: str) -> AnchorVerdict:
+    """The class of an anchor aimed at a page, with the market's near-match setting."""
+    page = _page_or_bare(campaign, page_url.strip(), market)
+    near = campaign.rules_for(market).anchor_mix.near_match
+    return classifier(campaign, near).classify(anchor, page)
+
+
+def context_language(campaign: Campaign, context: str | None) -> str | None:
+    """The language of the text around an anchor, among the campaign's and common ones."""
+    detected = detect_language(context, {*campaign.languages, *COMMON_LANGUAGES}) if context else None
+    return detected.language if detected else None
+
+
 def create(session: Session, campaign: Campaign, campaign_id: int, *, prospect_id: int, page_url: str,
            anchor: str, actor: str, context: str | None = None, template: str = "pitch") -> LinkRequest:
     """A draft request for a prospect of this campaign; the anchor is classified once, here."""
@@ -47,15 +60,12 @@ def create(session: Session, campaign: Campaign, campaign_id: int, *, prospect_i
     if not anchor.strip():
         raise RequestError("the anchor text is empty")
     url = page_url.strip()
-    page = _page_or_bare(campaign, url, prospect.market)
-    near = campaign.rules_for(prospect.market).anchor_mix.near_match
-    verdict = classifier(campaign, near).classify(anchor, page)
-    candidates = {*campaign.languages, *COMMON_LANGUAGES}
-    detected = detect_language(context, candidates) if context else None
+    verdict = classify_anchor(campaign, prospect.market, url, anchor)
+    detected = context_language(campaign, context)
     request = LinkRequest(
         campaign_id=campaign_id, market=prospect.market, prospect_id=prospect_id, page_url=url,
         anchor=anchor.strip(), anchor_class=verdict.anchor_class.value, anchor_keyword=verdict.keyword,
-        context=context, context_language=detected.language if detected else None, template=template,
+        context=context, context_language=detected, template=template,
         locality=prospect.locality, created_by=actor)
     session.add(request)
     session.flush()

@@ -7,3 +7,20 @@ also used in key bindings) and `PANE_TITLE` (the tab label), built as `Pane(work
 """
 
 from __future__ import annotations
+
+from typing import Protocol
+
+from textual.widget import Widget
+
+from outreach.tui.workspace import Workspace
+
+
+class PaneClass(Protocol):
+    """What the app needs of a pane class: its id, its tab title, and `Pane(workspace)`."""
+
+    PANE_ID: str
+    PANE_TITLE: str
+
+    def __call__(self, workspace: Workspace) -> Widget:
+        """Build the pane (cheaply: it loads after mount)."""
+        ...

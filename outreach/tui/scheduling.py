@@ -1,0 +1,31 @@
+"""The Schedule action's hook into the sending core (a build without sending sets SCHEDULE to None)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from outreach.core.schedule import schedule_request
+from outreach.tui.workspace import Workspace
+
+Schedule = Callable[[Session, Workspace, int], str]
+"""Schedule one approved request (by id) in the caller's transaction; return a line saying when it goes."""
+
+NOT_SET_UP = "sending is not set up in this build: the request stays approved, nothing is scheduled"
+"""What the Schedule action says when SCHEDULE is None."""
+
+
+def schedule_with_outbox(session: Session, workspace: Workspace, request_id: int) -> str:
+    """Queue the pitch and its follow-ups in the recipient's business hours, from the configured mailboxes."""
+    messages = schedule_request(session, workspace.campaign, request_id, actor=workspace.store.actor,
+                                mailboxes=workspace.settings.sending_mailboxes())
+    pitch = messages[0]
+    local = pitch.send_at.astimezone(ZoneInfo(pitch.timezone))
+    return (f"request #{request_id} scheduled: {len(messages)} message(s); the pitch goes "
+            f"{local:%a %d %b %H:%M} {pitch.timezone} ({pitch.send_at:%H:%M} UTC) from {pitch.mailbox}")
+
+
+SCHEDULE: Schedule | None = schedule_with_outbox
+"""The sending core's scheduler; None when this build has no sending."""

@@ -1,0 +1,1 @@
+"""Screens the app opens over its panes: help, choices and reasons."""
