@@ -84,6 +84,8 @@ async def test_a_5xx_at_rcpt_fails_the_message_and_suppresses_the_address(world:
         assert session.exec(select(Suppression.reason)).all() == ["hard-bounce"]
         failed = session.exec(select(OutboxMessage).where(OutboxMessage.state == "failed")).one()
         assert failed.smtp_reply.startswith("550 5.1.1")
+        request = session.get(LinkRequest, failed.request_id)
+        assert request.state == "cancelled", "a pitch that can never go leaves the gate's tallies"
 
 
 async def test_a_4xx_retries_with_backoff_then_gives_up_at_the_limit(world: World) -> None:
