@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from outreach.core import audit, dnc
 from outreach.core.campaign import Campaign
 from outreach.core.models import utcnow
-from outreach.core.outbox_stops import stop_followups, stop_for_prospects
+from outreach.core.outbox_stops import cancel_unsent_requests, stop_followups, stop_for_prospects
 from outreach.core.outbox_tables import OutboxMessage, SendLogEntry
 from outreach.core.send_results import settle_sent, settle_uncertain
 from outreach.core.sequence import replan_after
@@ -82,6 +82,8 @@ def resolve_uncertain(session: Session, outbox_id: int, *, delivered: bool, acto
     else:
         message.state = "failed"
         stop_followups(session, message.request_id, reason="not-delivered", actor=actor)
+        if message.step == 0:
+            cancel_unsent_requests(session, [message.request_id], "not delivered", actor)
     session.add(message)
     audit.record(session, actor=actor, action="outbox.resolve", object_type="outbox",
                  object_id=outbox_id, campaign_id=message.campaign_id,

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import Table, delete, update
 from sqlmodel import Session, col, select
 
-from outreach.core import audit
-from outreach.core.models import utcnow
+from outreach.core import audit, requests
+from outreach.core.models import LinkRequest, utcnow
 from outreach.core.outbox_tables import OutboxMessage, SendLogEntry
 from outreach.errors import SendingError
 
@@ -45,6 +45,8 @@ def _stop(session: Session, which: Any, reason: str, actor: str, detail: dict[st
     for message in doomed:
         message.state, message.stop_reason, message.updated_at = "stopped", reason, now
         session.add(message)
+    unsent = [message.request_id for message in doomed if message.step == 0]
+    cancel_unsent_requests(session, unsent, reason, actor)
     for request_id in sorted({message.request_id for message in doomed}):
         steps = [message.step for message in doomed if message.request_id == request_id]
         audit.record(session, actor=actor, action="outbox.stop", object_type="request",
@@ -52,6 +54,14 @@ def _stop(session: Session, which: Any, reason: str, actor: str, detail: dict[st
                      detail={**detail, "reason": reason, "steps": steps})
     session.flush()
     return len(doomed)
+
+
+def cancel_unsent_requests(session: Session, request_ids: Sequence[int], reason: str, actor: str) -> None:
+    """Requests whose pitch will never go are cancelled (they leave the rule gate's tallies)."""
+    for request_id in request_ids:
+        request = session.get(LinkRequest, request_id)
+        if request is not None and request.state == "scheduled":
+            requests.move(session, request, "cancelled", actor, reason=f"pitch stopped: {reason}")
 
 
 def erase_for_prospects(session: Session, prospect_ids: Sequence[int]) -> int:

@@ -60,7 +60,7 @@ class OutboxMessage(SQLModel, table=True):
     """Envelope sender (the mailbox's address)."""
     recipient: str
     """Envelope recipient, as stored for the prospect (Unicode local part and domain allowed)."""
-    recipient_domain: str = Field(index=True)
+    recipient_domain: str
     """Registered part of the recipient's domain, for per-domain spacing."""
     timezone: str
     """The recipient's IANA zone the send time was planned in."""

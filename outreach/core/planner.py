@@ -4,16 +4,17 @@ domain, and within the market's velocity caps; planned in memory, then written i
 from __future__ import annotations
 
 import bisect
+import itertools
 import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import Table, func, or_, select
-from sqlmodel import Session, col
+from sqlalchemy import Table, or_, select
+from sqlmodel import Session
 
 from outreach.core.campaign import Campaign, Market
-from outreach.core.outbox_tables import OutboxMessage, SendLogEntry
+from outreach.core.outbox_tables import OutboxMessage
 from outreach.core.send_accounts import MailboxSettings
 from outreach.core.windows import OpenDay, WindowCalendar
 from outreach.errors import SendingError
@@ -36,6 +37,9 @@ class Planner:
     market_total: Counter[str] = field(default_factory=Counter)
     domain_times: defaultdict[str, list[datetime]] = field(default_factory=lambda: defaultdict(list))
     _calendars: dict[tuple[str, str], WindowCalendar] = field(default_factory=dict)
+    _gaps: dict[str, timedelta] = field(default_factory=dict)
+    _velocity: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Each market's (7-day, 30-day) pitch caps, read once."""
 
     def calendar(self, market: Market, timezone: str) -> WindowCalendar:
         """The market's window calendar in this zone, built once per run."""
@@ -71,9 +75,11 @@ class Planner:
         """The send time of one message, booked in the counters; SendingError when none fits."""
         calendar = self.calendar(market, timezone)
         box = self.mailboxes[mailbox]
-        gap = timedelta(seconds=box.domain_gap_seconds)
+        gap = self._gaps.get(mailbox)
+        if gap is None:
+            gap = self._gaps.setdefault(mailbox, timedelta(seconds=box.domain_gap_seconds))
         index = calendar.first_day_index(earliest) if day_index is None else day_index
-        for open_day in calendar.days[index:]:
+        for open_day in itertools.islice(calendar.days, index, None):
             floor = open_day.offset_of(earliest)
             if floor is None:
                 continue
@@ -103,11 +109,14 @@ class Planner:
             return False
         if not pitch:
             return True
-        velocity = self.campaign.rules_for(market.tag).velocity
-        if self.market_total[market.tag] < min(velocity.requests_7d, velocity.requests_30d):
+        caps = self._velocity.get(market.tag)
+        if caps is None:
+            velocity = self.campaign.rules_for(market.tag).velocity
+            caps = self._velocity.setdefault(market.tag, (velocity.requests_7d, velocity.requests_30d))
+        if self.market_total[market.tag] < min(caps):
             return True
-        return all(self._window_sum(market.tag, day, days) < cap
-                   for days, cap in ((7, velocity.requests_7d), (30, velocity.requests_30d)))
+        week, month = caps
+        return self._window_sum(market.tag, day, 7) < week and self._window_sum(market.tag, day, 30) < month
 
     def _window_sum(self, tag: str, day: date, days: int) -> int:
         """Pitches planned or sent in the market over the `days` days ending on `day`."""
@@ -120,12 +129,3 @@ def _clear(times: list[datetime], when: datetime, gap: timedelta) -> bool:
     before = times[index - 1] if index else None
     after = times[index] if index < len(times) else None
     return (before is None or when - before >= gap) and (after is None or after - when >= gap)
-
-
-def sent_in_window(session: Session, mailbox: str, now: datetime, hours: int) -> int:
-    """Messages a mailbox sent (or may have sent) in the last `hours`, from the persisted log."""
-    since = now.astimezone(UTC) - timedelta(hours=hours)
-    query = select(func.count()).select_from(SendLogEntry).where(
-        col(SendLogEntry.mailbox) == mailbox, col(SendLogEntry.at) >= since,
-        col(SendLogEntry.outcome).in_(("sent", "uncertain")))
-    return int(session.execute(query).scalar_one())

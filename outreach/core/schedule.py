@@ -9,7 +9,7 @@ from __future__ import annotations
 import operator
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -46,7 +46,7 @@ class ScheduleReport:
     """One line per request left approved, with the reason."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Pending:
     """An approved request with what scheduling needs of it and its prospect (read with Core)."""
 
@@ -91,7 +91,8 @@ class _Run:
     now: datetime
     actor: str
     blocklist: dnc.Blocklist
-    approved_sources: dict[tuple[str, str, str, str], bool]
+    approved_sources: dict[tuple[str, str, str, str], bool] = field(default_factory=dict)
+    markets: dict[str, tuple[Market, SendingSettings, MailboxSettings]] = field(default_factory=dict)
 
 
 def _start(session: Session, campaign: Campaign, campaign_id: int, mailboxes: Sequence[MailboxSettings],
@@ -105,7 +106,7 @@ def _start(session: Session, campaign: Campaign, campaign_id: int, mailboxes: Se
     planner = Planner(campaign, {box.name: box for box in mailboxes}, moment, spread)
     planner.load(session, campaign_id)
     return _Run(session, campaign, mailboxes, planner, renderer or Renderer(campaign), moment, actor,
-                dnc.Blocklist.load(session), {})
+                dnc.Blocklist.load(session))
 
 
 def schedule_request(session: Session, campaign: Campaign, request_id: int, *, actor: str,
@@ -148,14 +149,23 @@ def schedule_markets(session: Session, campaign: Campaign, campaign_id: int, mar
     return ScheduleReport(len(planned), sum(len(rows) for _, rows in planned), tuple(skipped))
 
 
+def _market_setup(run: _Run, tag: str) -> tuple[Market, SendingSettings, MailboxSettings]:
+    """A market, its sending settings and its mailbox, looked up once per run."""
+    found = run.markets.get(tag)
+    if found is None:
+        market = run.campaign.market(tag)
+        sending = run.campaign.sending_for(market.tag)
+        box = mailbox_named(list(run.mailboxes), sending.mailbox)
+        if box is None:
+            raise SendingError(f"{market.tag} sends from mailbox '{sending.mailbox}', not in settings")
+        found = run.markets.setdefault(tag, (market, sending, box))
+    return found
+
+
 def _plan_request(run: _Run, request: Pending) -> list[dict[str, Any]]:
     """The outbox rows of one request: times planned, bytes composed, nothing written yet."""
     address = _recipient(run, request)
-    market = run.campaign.market(request.market)
-    sending = run.campaign.sending_for(market.tag)
-    box = mailbox_named(list(run.mailboxes), sending.mailbox)
-    if box is None:
-        raise SendingError(f"{market.tag} sends from mailbox '{sending.mailbox}', not in settings")
+    market, sending, box = _market_setup(run, request.market)
     texts = [(request.subject or "", request.body or ""), *_followup_texts(run, request, market, sending)]
     timezone = request.timezone or market.timezone
     domain = address.rpartition("@")[2].lower()

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Table, bindparam, select, update
 from sqlmodel import Session, col
 
-from outreach.core import audit, dnc
+from outreach.core import audit, dnc, requests
 from outreach.core.bulk import bulk_insert
 from outreach.core.claims import Claimed
 from outreach.core.models import AuditEntry, LinkRequest, Prospect, ProspectEvent
@@ -81,6 +81,9 @@ def settle_failed(session: Session, message: OutboxMessage, at: datetime, reply:
     _log(session, message, at, "bounced" if hard else "failed", reply)
     if hard:
         dnc.suppress(session, dnc.Subject("email", message.recipient.lower()), "hard-bounce")
+    request = session.get(LinkRequest, message.request_id) if message.step == 0 else None
+    if request is not None and request.state in ("scheduled", "sending"):
+        requests.move(session, request, "cancelled", "sender", reason=f"pitch failed: {reply[:200]}")
     session.execute(update(OutboxMessage).where(
         col(OutboxMessage.request_id) == message.request_id, col(OutboxMessage.state) == "scheduled")
         .values(state="stopped", stop_reason="bounce" if hard else "failed", updated_at=at))

@@ -103,7 +103,7 @@ class SmtpMailer:
             if started:
                 return Outcome("uncertain", f"no answer after DATA: {type(exc).__name__}: {exc}")
             return Outcome("deferred", f"connection lost before DATA: {type(exc).__name__}: {exc}")
-        return _accepted(refused, recipient, reply)
+        return accepted_outcome(refused, recipient, reply)
 
     async def _drop(self) -> None:
         """Forget a broken connection (the next message reconnects)."""
@@ -121,7 +121,7 @@ class SmtpMailer:
         self._client = None
 
 
-def _accepted(refused: dict[str, Any], recipient: str, reply: str) -> Outcome:
+def accepted_outcome(refused: dict[str, Any], recipient: str, reply: str) -> Outcome:
     """aiosmtplib returns normally when only some recipients were refused: read its refusals."""
     for address, response in refused.items():
         if address.lower() == recipient.lower():

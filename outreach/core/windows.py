@@ -49,17 +49,17 @@ def local_instant(day: date, at: time, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class OpenDay:
     """One business day in a recipient's zone and its windows as UTC intervals."""
 
     day: date
     windows: tuple[tuple[datetime, datetime], ...]
+    seconds: float = 0.0
+    """Open seconds that day (computed once: planning reads it for every message)."""
 
-    @property
-    def seconds(self) -> float:
-        """Open seconds that day."""
-        return sum((end - start).total_seconds() for start, end in self.windows)
+    def __post_init__(self) -> None:
+        self.seconds = sum((end - start).total_seconds() for start, end in self.windows)
 
     def at_offset(self, seconds: float) -> datetime:
         """The instant `seconds` into the day's open time (windows laid end to end)."""

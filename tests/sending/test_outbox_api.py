@@ -99,6 +99,7 @@ def test_not_delivered_fails_the_message_and_stops_its_follow_ups(world: World) 
     with world.store.transaction() as session:
         states = [m.state for m in session.exec(select(OutboxMessage).order_by(OutboxMessage.step)).all()]
         assert states == ["failed", "stopped", "stopped"]
+        assert session.get(LinkRequest, rows[0].request_id).state == "cancelled"
 
 
 def test_a_hard_bounce_suppresses_the_address_and_stops_the_sequence(world: World) -> None:

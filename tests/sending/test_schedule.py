@@ -159,6 +159,8 @@ def test_stage_changes_and_do_not_contact_stop_waiting_messages(tmp_path: Path, 
     states = {(row.recipient, row.step): (row.state, row.stop_reason) for row in all_rows(world)}
     assert states[("ana@diario.mx", 0)] == states[("ana@diario.mx", 1)] == ("stopped", reason)
     assert states[("luis@otro.mx", 1)] == ("scheduled", None)
+    with world.store.transaction() as session:
+        assert session.get(LinkRequest, rows[0].request_id).state == "cancelled"
 
 
 def test_moving_to_pitched_keeps_the_follow_ups(tmp_path: Path, sqlite_url: str) -> None:

@@ -8,14 +8,17 @@ from datetime import timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
 
+import aiosmtplib
 import pytest
 from sqlmodel import select
 
 from outreach.core.mailer import SendLoop
 from outreach.core.models import LinkRequest, Prospect, Suppression
-from outreach.core.outbox_tables import OutboxMessage, SendLogEntry
+from outreach.core.outbox_tables import MailboxPause, OutboxMessage, SendLogEntry
 from outreach.core.schedule import schedule_request
 from outreach.core.send_accounts import MailboxSettings
+from outreach.core.send_health import resume_mailbox
+from outreach.core.transport import Outcome, accepted_outcome
 from tests.sending.smtp_server import Recorder, smtp_server
 from tests.sending.world import NOW, World, mailbox, sending_campaign
 
@@ -81,6 +84,8 @@ async def test_a_5xx_at_rcpt_fails_the_message_and_suppresses_the_address(world:
         assert session.exec(select(Suppression.reason)).all() == ["hard-bounce"]
         failed = session.exec(select(OutboxMessage).where(OutboxMessage.state == "failed")).one()
         assert failed.smtp_reply.startswith("550 5.1.1")
+        request = session.get(LinkRequest, failed.request_id)
+        assert request.state == "cancelled", "a pitch that can never go leaves the gate's tallies"
 
 
 async def test_a_4xx_retries_with_backoff_then_gives_up_at_the_limit(world: World) -> None:
@@ -194,3 +199,45 @@ async def test_a_bounce_rate_over_the_threshold_pauses_the_mailbox(world: World)
     assert report.paused == ["default"]
     assert report.total == 3
     assert list(states(world).values()).count("scheduled") == 3
+
+
+async def test_aiosmtplib_returns_partial_refusals_and_the_transport_reads_them() -> None:
+    handler = Recorder(rcpt_replies={"grey@diario.mx": "451 4.7.1 greylisted"})
+    async with smtp_server(handler) as port:
+        client = aiosmtplib.SMTP(hostname="127.0.0.1", port=port, start_tls=False)
+        await client.connect()
+        refused, reply = await client.sendmail("lucia@site.com", ["ana@diario.mx", "grey@diario.mx"],
+                                               b"Subject: x\r\n\r\nhola\r\n")
+        await client.quit()
+    assert set(refused) == {"grey@diario.mx"}, "aiosmtplib did not raise: only one recipient was refused"
+    assert accepted_outcome(refused, "grey@diario.mx", reply) == Outcome(
+        "deferred", "451 4.7.1 greylisted (refused while others were accepted)")
+    assert accepted_outcome(refused, "ana@diario.mx", reply).kind == "sent"
+
+
+async def test_a_retry_sends_the_same_message_id_and_bytes(world: World) -> None:
+    [outbox_id] = queue(world, "grey@diario.mx")
+    handler = Recorder(rcpt_replies={"grey@diario.mx": "451 4.7.1 greylisted"})
+    async with smtp_server(handler) as port:
+        sender = loop_for(world, port)
+        await sender.run_once()
+        handler.rcpt_replies.clear()
+        sender.clock = lambda: LATER + timedelta(hours=2)
+        await sender.run_once()
+    with world.store.transaction() as session:
+        row = session.get(OutboxMessage, outbox_id)
+        assert (row.state, row.attempts) == ("sent", 2)
+    [received] = handler.received_by("grey@diario.mx")
+    assert received.split(b"\r\n", 1)[1] == row.content
+    assert row.message_id.encode() in received
+
+
+async def test_a_paused_mailbox_sends_nothing_until_resumed(world: World) -> None:
+    queue(world, "ana@diario.mx")
+    with world.store.transaction() as session:
+        session.add(MailboxPause(mailbox="default", reason="test", paused_by="tester"))
+    async with smtp_server(Recorder()) as port:
+        assert (await loop_for(world, port).run_once()).total == 0
+        with world.store.transaction() as session:
+            resume_mailbox(session, "default", actor="maria")
+        assert (await loop_for(world, port).run_once()).outcomes == {"sent": 1}

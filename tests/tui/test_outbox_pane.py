@@ -75,6 +75,10 @@ async def test_queue_caps_and_uncertain_messages_are_shown(world: World) -> None
         assert uncertain.row_count == 1 and uncertain.get_row_at(0)[2] == "eva@norte.mx"
         caps = str(app.query_one("#outbox-caps", Static).render())
         assert caps == "Mailbox default: 0/50 today, 2 waiting"
+        app.query_one(OutboxPane).show_market("es-ES")
+        await loaded(pilot)
+        assert queue.row_count == 0
+        assert str(app.query_one("#outbox-queue-heading", Static).render()).startswith("Queue of es-ES: 0")
 
 
 async def test_resolving_an_uncertain_message_is_audited(world: World) -> None:

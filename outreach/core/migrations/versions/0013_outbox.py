@@ -70,7 +70,7 @@ def _outbox() -> None:
     )
     op.create_index("ix_outbox_state_send_at", "outbox", ["state", "send_at"])
     op.create_index("ix_outbox_campaign_market", "outbox", ["campaign_id", "market"])
-    for column in ("request_id", "prospect_id", "recipient_domain"):
+    for column in ("request_id", "prospect_id"):
         op.create_index(f"ix_outbox_{column}", "outbox", [column])
 
 
