@@ -7,6 +7,8 @@ from datetime import date
 from sqlmodel import Session
 
 from outreach.core import audit, tally
+from outreach.core.anchors import AnchorClassifier, AnchorVerdict
+from outreach.core.campaign import Campaign, TargetPage
 from outreach.core.geo import host_of, split_host
 from outreach.core.models import PLACEMENT_STATUSES, LinkRequest, Placement
 from outreach.errors import RequestError
@@ -51,3 +53,28 @@ def set_status(session: Session, placement: Placement, status: str, actor: str) 
     audit.record(session, actor=actor, action="placement.status", object_type="placement",
                  object_id=str(placement.id), campaign_id=placement.campaign_id,
                  detail={"from": before, "to": status})
+
+
+def classify_anchor(campaign: Campaign, market: str, page_url: str, anchor: str) -> AnchorVerdict:
+    """An anchor's class on a page, with the classifier the rule gate uses (built once per campaign)."""
+    page = campaign.find_page(page_url) or TargetPage(url=page_url, market=market, hreflang=market)
+    near = campaign.rules_for(market).anchor_mix.near_match
+    classifier = campaign.derived(f"anchors:{near}", lambda: AnchorClassifier(campaign, near))
+    return classifier.classify(anchor, page)
+
+
+def change_anchor(session: Session, campaign: Campaign, placement: Placement, anchor: str,
+                  actor: str) -> None:
+    """Record the anchor a link now has, reclassified; a live placement moves in the tallies."""
+    verdict = classify_anchor(campaign, placement.market, placement.page_url, anchor)
+    if placement.status == "live":
+        tally.bump(session, tally.placement_entry(placement), -1)
+    before = placement.anchor
+    placement.anchor, placement.anchor_class = anchor, verdict.anchor_class.value
+    placement.anchor_keyword = verdict.keyword
+    session.add(placement)
+    if placement.status == "live":
+        tally.bump(session, tally.placement_entry(placement), +1)
+    audit.record(session, actor=actor, action="placement.anchor", object_type="placement",
+                 object_id=str(placement.id), campaign_id=placement.campaign_id,
+                 detail={"from": before, "to": anchor, "anchor_class": placement.anchor_class})
