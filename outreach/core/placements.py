@@ -13,6 +13,9 @@ from outreach.core.geo import host_of, split_host
 from outreach.core.models import PLACEMENT_STATUSES, LinkRequest, Placement
 from outreach.errors import RequestError
 
+RELS = ("follow", "nofollow", "sponsored", "ugc")
+"""What a placement's link passes: followed, or one of the rel values that stop it."""
+
 
 def placement_from_request(request: LinkRequest, *, source_url: str, found_on: date, actor: str,
                            language: str | None, country: str | None) -> Placement:
@@ -22,7 +25,8 @@ def placement_from_request(request: LinkRequest, *, source_url: str, found_on: d
         source_url=source_url, source_domain=split_host(host_of(source_url)).registered_domain,
         anchor=request.anchor, anchor_class=request.anchor_class,
         anchor_keyword=request.anchor_keyword, language=language, country=country,
-        locality=request.locality, found_on=found_on, placed_by=actor, request_id=request.id)
+        locality=request.locality, found_on=found_on, placed_by=actor, request_id=request.id,
+        origin="request")
 
 
 def record(session: Session, placement: Placement, actor: str) -> Placement:
@@ -78,3 +82,23 @@ def change_anchor(session: Session, campaign: Campaign, placement: Placement, an
     audit.record(session, actor=actor, action="placement.anchor", object_type="placement",
                  object_id=str(placement.id), campaign_id=placement.campaign_id,
                  detail={"from": before, "to": anchor, "anchor_class": placement.anchor_class})
+
+
+def details_of_win(session: Session, placement: Placement, actor: str, *, reason: str | None = None,
+                   rel: str | None = None, cost: float | None = None, currency: str | None = None) -> None:
+    """Add what the person logging a win knows: why the source was chosen, the rel, the price."""
+    if rel is not None and rel not in RELS:
+        raise RequestError(f"unknown rel '{rel}' (use {', '.join(RELS)})")
+    if cost is not None and cost < 0:
+        raise RequestError("a cost cannot be negative")
+    if currency is not None and not (len(currency) == 3 and currency.isalpha()):
+        raise RequestError(f"'{currency}' is not an ISO 4217 currency code like MXN or EUR")
+    placement.reason = reason or placement.reason
+    placement.rel = rel or placement.rel
+    placement.cost = cost if cost is not None else placement.cost
+    placement.cost_currency = currency.upper() if currency else placement.cost_currency
+    session.add(placement)
+    audit.record(session, actor=actor, action="placement.details", object_type="placement",
+                 object_id=str(placement.id), campaign_id=placement.campaign_id,
+                 detail={"reason": placement.reason, "rel": placement.rel, "cost": placement.cost,
+                         "currency": placement.cost_currency})
