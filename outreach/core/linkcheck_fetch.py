@@ -101,7 +101,7 @@ async def _robots(client: httpx.AsyncClient, hosts: _Hosts, origin: str) -> Robo
                 parser.parse(response.text.splitlines())
         except httpx.HTTPError as exc:
             hosts.down[origin] = f"robots.txt unreachable: {type(exc).__name__}: {exc}"[:300]
-            raise
+            raise _HostDown(hosts.down[origin]) from exc
         hosts.robots[origin] = parser
         return parser
 
