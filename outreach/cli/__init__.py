@@ -18,9 +18,11 @@ from outreach.cli import (
     dnc,
     gate,
     markets,
+    placements,
     plan,
     prospects,
     render,
+    report,
     review,
     workspace,
 )
@@ -83,7 +85,7 @@ def root(
 
 
 for _module in (workspace, markets, prospects, dedupe, dnc, briefs, render, review, gate, plan, database,
-                audit):
+                audit, placements, report):
     _module.register(app)
 
 
