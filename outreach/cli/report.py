@@ -40,9 +40,7 @@ def verify(
         task = bar.add_task("checking links", total=None)
         summary = verify_links(shared.store, shared.campaign, shared.campaign_id(), market, settings=settings,
                                progress=lambda done, total: bar.update(task, completed=done, total=total))
-    counts = summary.statuses.most_common()
-    statuses = ", ".join(f"{name} {count}" for name, count in counts) or "nothing to check"
-    out.print(f"checked {summary.checked} page(s): {statuses}")
+    out.print(f"checked {summary.checked} page(s): {summary.status_line()}")
     for change in summary.changes:
         out.print(f"  {change.kind}: placement #{change.placement_id} {escape(change.before or '')} → "
                   f"{escape(change.after or '')}")

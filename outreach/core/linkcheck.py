@@ -37,6 +37,11 @@ class VerifySummary:
     statuses: Counter[str] = field(default_factory=Counter)
     changes: list[LinkChange] = field(default_factory=list)
 
+    def status_line(self) -> str:
+        """Pages per status, most common first (`ok 12, missing 1`), or `nothing`."""
+        counts = sorted(self.statuses.items(), key=lambda item: (-item[1], item[0]))
+        return ", ".join(f"{name} {count}" for name, count in counts) or "nothing"
+
 
 def jobs_for(session: Session, campaign_id: int, market: str | None = None) -> list[Job]:
     """One job per placement of the campaign (or one market), lost ones too: they may be back."""

@@ -117,16 +117,19 @@ async def _read_body(response: httpx.Response) -> str:
     return b"".join(chunks)[:MAX_BYTES].decode(response.charset_encoding or "utf-8", errors="replace")
 
 
-async def fetch_one(client: httpx.AsyncClient, hosts: _Hosts, job: Job) -> Fetched:
-    """Fetch a job's page (robots.txt permitting) and read the link on it."""
+async def fetch_one(client: httpx.AsyncClient, hosts: _Hosts, job: Job,
+                    cancel: threading.Event | None = None) -> Fetched | None:
+    """Fetch a job's page (robots.txt permitting) and read the link on it; None if cancelled first."""
     origin = _origin(job.source_url)
     try:
         robots = await _robots(client, hosts, origin)
         if not robots.can_fetch(ROBOTS_AGENT, job.source_url):
             return Fetched(job, "robots-blocked", error="robots.txt disallows this page")
-        async with hosts.gate(origin), client.stream("GET", job.source_url,
-                                                     follow_redirects=True) as response:
-            body = await _read_body(response) if response.status_code < 400 else ""
+        async with hosts.gate(origin):
+            if cancel is not None and cancel.is_set():
+                return None
+            async with client.stream("GET", job.source_url, follow_redirects=True) as response:
+                body = await _read_body(response) if response.status_code < 400 else ""
     except httpx.TimeoutException:
         return Fetched(job, "timeout", error="no answer in time")
     except _HostDown as exc:
@@ -159,7 +162,10 @@ async def fetch_all(jobs: Sequence[Job], settings: FetchSettings | None = None, 
             async with limit:
                 if cancel is not None and cancel.is_set():
                     return
-                done.append(await fetch_one(client, hosts, job))
+                fetched = await fetch_one(client, hosts, job, cancel)
+                if fetched is None:
+                    return
+                done.append(fetched)
                 if progress is not None:
                     progress(len(done), len(jobs))
         await asyncio.gather(*(run(job) for job in jobs))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -219,7 +219,8 @@ def market_report(session: Session, campaign: Campaign, campaign_id: int, tag: s
         market.tag, versions, months, [by_month[label] for label in months],
         campaign.rules_for(market.tag).velocity.placements_30d, funnel(session, campaign_id, market.tag),
         reply_rates(session, campaign_id, market.tag), quarters(rows, changes, today), views, changes,
-        market_room(session, campaign, campaign_id, market.tag) if headroom else None)
+        market_room(session, campaign, campaign_id, market.tag, now=datetime.combine(today, time(12), UTC))
+        if headroom else None)
 
 
 def gather_report(session: Session, campaign: Campaign, campaign_id: int, today: date,

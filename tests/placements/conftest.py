@@ -79,9 +79,8 @@ def _handler(server: PageServer) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-@pytest.fixture
-def page_server() -> Iterator[PageServer]:
-    """A real HTTP server of fixture pages; tests fill `routes`."""
+def serve_pages() -> Iterator[PageServer]:
+    """Run a real HTTP server of fixture pages until the generator is closed; tests fill `routes`."""
     server = PageServer(routes={})
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(server))
     httpd.daemon_threads = True
@@ -91,6 +90,12 @@ def page_server() -> Iterator[PageServer]:
     yield server
     httpd.shutdown()
     httpd.server_close()
+
+
+@pytest.fixture
+def page_server() -> Iterator[PageServer]:
+    """A real HTTP server of fixture pages on 127.0.0.1."""
+    yield from serve_pages()
 
 
 def page(*links: str, head: str = "") -> str:
