@@ -92,8 +92,9 @@ class DashboardPane(Widget):
     DashboardPane { height: 1fr; }
     DashboardPane #dash-title { text-style: bold; }
     DashboardPane DataTable { height: auto; max-height: 8; }
-    DashboardPane #dash-mix { height: auto; }
-    DashboardPane #dash-mix > Static { width: 1fr; height: auto; padding-right: 2; }
+    DashboardPane #dash-mix, DashboardPane #dash-bottom { height: auto; }
+    DashboardPane #dash-mix > Static, DashboardPane #dash-bottom > Static { width: 1fr; height: auto;
+        padding-right: 2; }
     DashboardPane #dash-velocity { height: 3; }
     DashboardPane .dash-block { height: auto; margin-top: 1; }
     """
