@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from outreach.core import placements
 from outreach.core.campaign import Campaign
+from outreach.core.gate_queries import in_chunks
 from outreach.core.linkcheck_fetch import Fetched, FetchSettings, Job, Progress, fetch_all
 from outreach.core.linkcheck_page import url_key
 from outreach.core.models import LinkChange, LinkCheck, Placement, utcnow
@@ -129,14 +130,25 @@ def _apply(session: Session, campaign: Campaign, placement: Placement, kind: str
         placements.change_anchor(session, campaign, placement, after, actor)
 
 
+def _placements_by_id(session: Session, campaign_id: int, ids: list[int]) -> dict[int, Placement]:
+    """The campaign's placements with these ids, read in chunks."""
+    found: dict[int, Placement] = {}
+    for chunk in in_chunks(ids):
+        query = select(Placement).where(col(Placement.campaign_id) == campaign_id,
+                                        col(Placement.id).in_(chunk))
+        found.update({row.id or 0: row for row in session.exec(query)})
+    return found
+
+
 def record_results(session: Session, campaign: Campaign, campaign_id: int, results: list[Fetched],
                    actor: str, at: datetime | None = None) -> VerifySummary:
     """Store a check per page and a change row per difference, updating the placements."""
     moment = at or utcnow()
     summary = VerifySummary(checked=len(results))
+    rows = _placements_by_id(session, campaign_id, [fetched.job.placement_id for fetched in results])
     for fetched in results:
-        placement = session.get(Placement, fetched.job.placement_id)
-        if placement is None or placement.campaign_id != campaign_id:
+        placement = rows.get(fetched.job.placement_id)
+        if placement is None:
             continue
         check = _check_row(fetched, campaign_id, moment)
         summary.statuses[check.status] += 1

@@ -39,6 +39,13 @@ def url_key(url: str) -> str:
     return f"{host}{parts.path.rstrip('/') or ''}"
 
 
+def _href_hint(target_url: str) -> str:
+    """Text every href pointing at the target contains: its path, or its host for a home page."""
+    parts = urlsplit(target_url.strip())
+    path = parts.path.rstrip("/")
+    return (path or (parts.hostname or "").removeprefix("www.")).lower()
+
+
 def _clean(text: str) -> str:
     """Whitespace collapsed."""
     return _SPACES.sub(" ", text).strip()
@@ -78,9 +85,13 @@ def read_page(html: str, page_url: str, target_url: str, robots_header: str = ""
     """Find the link to `target_url` on a page fetched from `page_url` (a followed link wins)."""
     tree = LexborHTMLParser(html)
     wanted = url_key(target_url)
+    hint = _href_hint(target_url)
     found: list[tuple[str, str]] = []
     for node in tree.css("a[href]"):
-        href = urljoin(page_url, (node.attributes.get("href") or "").strip())
+        raw = (node.attributes.get("href") or "").strip()
+        if hint not in raw.lower():
+            continue  # resolving every href costs more than the rest of the parse
+        href = urljoin(page_url, raw)
         if url_key(href) == wanted:
             found.append((_anchor_of(node), _clean(node.attributes.get("rel") or "").lower()))
     found.sort(key=lambda link: any(kind in link[1].split() for kind in _NOT_FOLLOWED))

@@ -8,6 +8,7 @@ from sqlmodel import col, select
 
 from outreach.core import linkcheck, tally
 from outreach.core.linkcheck_fetch import USER_AGENT, FetchSettings
+from outreach.core.linkcheck_page import read_page
 from outreach.core.models import LinkChange, LinkCheck, Placement
 from tests.placements.conftest import NOMINA, PageServer, Route, World, page
 
@@ -144,3 +145,16 @@ def test_an_unreachable_host_is_an_error_not_a_loss(world: World) -> None:
     assert checks["nothing"].error.startswith("robots.txt unreachable: ConnectError")
     with world.store.transaction() as session:
         assert {row.status for row in session.exec(select(Placement))} == {"live"}
+
+
+def test_page_facts_for_relative_links_home_pages_and_images() -> None:
+    html = ('<a href="/mx/nomina">no</a><a rel="UGC" href="https://WWW.tallyro.com/mx/nomina/?utm=x#top">'
+            '<img alt="Tallyro logo"></a><a href="https://tallyro.com">home</a>')
+    facts = read_page(html, "https://www.tallyro.com/blog/", NOMINA)
+    assert (facts.link_found, facts.anchor, facts.rel, facts.rel_kind) == (True, "no", "", "follow")
+    other = read_page(html, "https://blog.mx/a", "https://www.tallyro.com/")
+    assert (other.anchor, other.rel_kind) == ("home", "follow")
+    image = read_page(html.split("<a href=\"https://tallyro.com\">")[0].replace('<a href="/mx/nomina">no</a>', ""),
+                      "https://blog.mx/a", NOMINA)
+    assert (image.anchor, image.rel_kind) == ("Tallyro logo", "ugc")
+    assert read_page("<p>nada</p>", "https://blog.mx/a", NOMINA, "noindex").noindex

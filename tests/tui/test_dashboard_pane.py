@@ -16,6 +16,7 @@ from outreach.settings import load_settings
 from outreach.tui.panes.dashboard import DashboardPane, bar
 from outreach.tui.workspace import Workspace
 from tests.placements.conftest import World
+from tests.tui.pane_checks import loaded, titles_with_broken_store
 
 TODAY = date(2026, 11, 20)
 
@@ -89,18 +90,8 @@ async def test_market_and_version_views(demo_dir: Path, sqlite_url: str) -> None
 
 async def test_a_broken_store_is_a_notification(demo_dir: Path, tmp_path: Path) -> None:
     workspace = _workspace(demo_dir, f"sqlite:///{tmp_path / 'a.db'}")
-    workspace.store.engine.dispose()
-    (tmp_path / "a.db").write_bytes(b"not a database")
-    app = Host(workspace)
-    async with app.run_test() as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert [note.title for note in app._notifications] == ["Cannot build the dashboard"]
+    assert await titles_with_broken_store(workspace, tmp_path / "a.db", Host) == ["Cannot build the dashboard"]
 
 
 def test_dashboard_pane_snapshot(demo_dir: Path, sqlite_url: str, snap_compare: Any) -> None:
-    async def loaded(pilot: Any) -> None:
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
     assert snap_compare(Host(_workspace(demo_dir, sqlite_url)), terminal_size=(120, 44), run_before=loaded)

@@ -17,6 +17,7 @@ from outreach.settings import load_settings
 from outreach.tui.panes.placements import PlacementsPane
 from outreach.tui.workspace import Workspace
 from tests.placements.conftest import NOMINA, PageServer, Route, World, page, serve_pages
+from tests.tui.pane_checks import loaded, titles_with_broken_store
 
 
 @pytest.fixture
@@ -97,13 +98,7 @@ async def test_verify_can_be_cancelled(demo_dir: Path, sqlite_url: str, page_ser
 
 async def test_a_broken_store_is_a_notification(demo_dir: Path, tmp_path: Path) -> None:
     workspace, _ = _workspace(demo_dir, f"sqlite:///{tmp_path / 'a.db'}")
-    workspace.store.engine.dispose()
-    (tmp_path / "a.db").write_bytes(b"not a database")
-    app = Host(workspace)
-    async with app.run_test() as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert [note.title for note in app._notifications] == ["Cannot list placements"]
+    assert await titles_with_broken_store(workspace, tmp_path / "a.db", Host) == ["Cannot list placements"]
 
 
 def test_placements_pane_snapshot(demo_dir: Path, sqlite_url: str, snap_compare: Any) -> None:
@@ -111,9 +106,5 @@ def test_placements_pane_snapshot(demo_dir: Path, sqlite_url: str, snap_compare:
     world.place("https://www.revistapymes.com.mx/nomina/", anchor="software de nómina", found_on=date(2026, 10, 9))
     world.place("https://blog.com/tallyro", anchor="Tallyro", found_on=date(2026, 10, 3), locality="global",
                 rel="nofollow")
-
-    async def loaded(pilot: Any) -> None:
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
     assert snap_compare(Host(workspace), terminal_size=(160, 10), run_before=loaded)
