@@ -19,9 +19,11 @@ from outreach.cli import (
     dnc,
     gate,
     markets,
+    placements,
     plan,
     prospects,
     render,
+    report,
     review,
     sending,
     workspace,
@@ -85,7 +87,7 @@ def root(
 
 
 for _module in (workspace, markets, prospects, dedupe, dnc, briefs, render, review, gate, plan, database,
-                audit, sending, app_module):
+                audit, sending, placements, report, app_module):
     _module.register(app)
 
 

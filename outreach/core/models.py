@@ -275,6 +275,10 @@ class Placement(SQLModel, table=True):
     reason: str | None = None
     """Why this source was chosen."""
     cost: float | None = None
+    cost_currency: str | None = None
+    """ISO 4217 code of `cost` (`MXN`, `EUR`)."""
+    origin: str | None = None
+    """Where the placement came from: `request`, `import:<file>` or `manual`."""
     request_id: int | None = Field(default=None, foreign_key="link_request.id", index=True)
     created_at: datetime = _timestamp()
 
@@ -383,3 +387,55 @@ class CompetitorSource(SQLModel, table=True):
     source_type: str | None = None
     metrics: dict[str, float] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     imported_at: datetime = _timestamp()
+
+
+CHECK_STATUSES = ("ok", "missing", "nofollow", "noindex", "canonical-elsewhere", "http-error",
+                  "robots-blocked", "timeout", "error")
+"""What a link check found on a placement's source page, worst news first after `ok`."""
+
+
+class LinkCheck(SQLModel, table=True):
+    """One visit of a placement's source page: what the page and its link looked like then."""
+
+    __tablename__ = "link_check"
+    __table_args__ = (Index("ix_link_check_placement_at", "placement_id", "checked_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    placement_id: int = Field(foreign_key="placement.id")
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    checked_at: datetime = _timestamp()
+    status: str
+    """One of CHECK_STATUSES."""
+    http_status: int | None = None
+    final_url: str | None = None
+    """Where the source URL ended up after redirects."""
+    redirects: int = 0
+    link_found: bool = False
+    anchor: str | None = None
+    rel: str | None = None
+    """The link's rel attribute as found (`nofollow sponsored`); empty for a followed link."""
+    noindex: bool = False
+    canonical: str | None = None
+    """The page's canonical URL when it points elsewhere."""
+    error: str | None = None
+
+
+LINK_CHANGES = ("lost", "restored", "nofollow", "followed", "anchor-changed", "redirected")
+"""Changes a link check can find on a placement since the previous check."""
+
+
+class LinkChange(SQLModel, table=True):
+    """A change found on a placement's link (lost, nofollow, new anchor, redirect): the history."""
+
+    __tablename__ = "link_change"
+    __table_args__ = (Index("ix_link_change_campaign_market_at", "campaign_id", "market", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    placement_id: int = Field(foreign_key="placement.id", index=True)
+    campaign_id: int = Field(foreign_key="campaign.id")
+    market: str
+    at: datetime = _timestamp()
+    kind: str
+    """One of LINK_CHANGES."""
+    before: str | None = None
+    after: str | None = None
