@@ -16,6 +16,7 @@ OutreachError
  ├── NotFoundError          a market, page or record named by the user does not exist
  ├── RequestError           a link request cannot make the change asked for
  │    └── GateBlocked       the rule gate blocks it (lists the findings)
+ ├── MailboxError           an IMAP mailbox cannot be reached, logged into or read (names the mailbox)
  ├── ImportFileError        a prospect file cannot be read (encoding, format, headers): names the file
  │    └── BadRowsError      `--strict` import with bad rows: lists each row and reason, nothing written
  └── ProspectError          a change to a prospect is not allowed (unknown stage, merge of one record)
@@ -111,6 +112,10 @@ class ReviewError(OutreachError):
     """An approval is refused (QA errors, or the text changed since it was shown)."""
 
     exit_code = 1
+
+
+class MailboxError(OutreachError):
+    """An IMAP mailbox cannot be reached, logged into or read; the message names the mailbox and host."""
 
 
 class ImportFileError(OutreachError):

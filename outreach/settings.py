@@ -6,7 +6,7 @@ import getpass
 import tomllib
 from pathlib import Path
 
-from pydantic import Field, ValidationError
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -15,6 +15,7 @@ from pydantic_settings import (
 )
 
 from outreach import locations
+from outreach.core.imap_settings import ImapMailbox, ImapSecurity
 from outreach.errors import ConfigError
 
 
@@ -43,6 +44,15 @@ class Settings(BaseSettings):
     auto_migrate: bool = True
     """Bring the database schema to the head revision whenever the store is opened."""
 
+    imap_mailboxes: tuple[ImapMailbox, ...] = ()
+    """Mailboxes `outreach mailbox sync` reads replies and bounces from (`[[imap_mailboxes]]`)."""
+    imap_host: str | None = None
+    """With the other `imap_*` values: one more mailbox, named `default`, from OUTREACH_IMAP_* variables."""
+    imap_port: int | None = None
+    imap_user: str | None = None
+    imap_password: SecretStr | None = None
+    imap_security: ImapSecurity = "tls"
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -55,6 +65,23 @@ class Settings(BaseSettings):
         """Read explicit values first, then the environment, then settings.toml."""
         toml_source = TomlConfigSettingsSource(settings_cls, toml_file=locations.settings_file())
         return (init_settings, env_settings, toml_source)
+
+    def imap_accounts(self) -> tuple[ImapMailbox, ...]:
+        """The configured mailboxes, plus the one from OUTREACH_IMAP_* when its host is set."""
+        if not self.imap_host:
+            return self.imap_mailboxes
+        if not self.imap_user or self.imap_password is None:
+            raise ConfigError("OUTREACH_IMAP_HOST is set: OUTREACH_IMAP_USER and OUTREACH_IMAP_PASSWORD are "
+                              "needed too")
+        try:
+            default = ImapMailbox(host=self.imap_host, port=self.imap_port, user=self.imap_user,
+                                  password=self.imap_password, security=self.imap_security)
+        except ValidationError as exc:
+            raise ConfigError(f"OUTREACH_IMAP_*: {_describe(exc)}") from None
+        if any(box.name == default.name for box in self.imap_mailboxes):
+            raise ConfigError("OUTREACH_IMAP_HOST adds a mailbox named 'default', and settings already "
+                              "name one so: rename that one")
+        return (*self.imap_mailboxes, default)
 
     def database_url_or_default(self) -> str:
         """The configured store URL, or the per-user SQLite file."""

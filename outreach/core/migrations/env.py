@@ -5,7 +5,10 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-from outreach.core import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from outreach.core import (
+    mailbox_tables,  # noqa: F401
+    models,  # noqa: F401  (registers the tables on SQLModel.metadata)
+)
 
 connection = context.config.attributes["connection"]
 context.configure(

@@ -1,0 +1,78 @@
+"""What came back, as the app and the CLI show it: per market, per prospect and per request."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from outreach.core.mailbox_tables import EVENT_KINDS, InboundEvent, MailboxFolder
+
+
+@dataclass
+class MarketMail:
+    """Counts of what came back in one market (events not tied to a market are under `?`)."""
+
+    market: str
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def count(self, kind: str) -> int:
+        """Events of one kind."""
+        return self.counts.get(kind, 0)
+
+
+def by_market(session: Session, campaign_id: int) -> list[MarketMail]:
+    """Replies, auto-replies, bounces and unsubscribes per market of the campaign, markets in order."""
+    query = (select(InboundEvent.market, InboundEvent.kind, func.count())
+             .where(col(InboundEvent.campaign_id) == campaign_id)
+             .group_by(col(InboundEvent.market), col(InboundEvent.kind)))
+    markets: dict[str, MarketMail] = {}
+    for market, kind, count in session.exec(query).all():
+        markets.setdefault(market or "?", MarketMail(market or "?")).counts[kind] = int(count)
+    return [markets[name] for name in sorted(markets)]
+
+
+def recent(session: Session, campaign_id: int | None = None, *, market: str | None = None,
+           kinds: Sequence[str] = EVENT_KINDS, limit: int = 200) -> list[InboundEvent]:
+    """Events, newest first; `campaign_id` None includes events tied to no campaign (errors, strangers)."""
+    query = select(InboundEvent).where(col(InboundEvent.kind).in_(list(kinds)))
+    if campaign_id is not None:
+        query = query.where(col(InboundEvent.campaign_id) == campaign_id)
+    if market is not None:
+        query = query.where(col(InboundEvent.market) == market)
+    order = (col(InboundEvent.recorded_at).desc(), col(InboundEvent.id).desc())
+    return list(session.exec(query.order_by(*order).limit(limit)).all())
+
+
+def for_prospect(session: Session, prospect_id: int) -> list[InboundEvent]:
+    """Everything that came back from or about one prospect, oldest first."""
+    query = select(InboundEvent).where(col(InboundEvent.prospect_id) == prospect_id)
+    return list(session.exec(query.order_by(col(InboundEvent.id))).all())
+
+
+def for_request(session: Session, request_id: int) -> list[InboundEvent]:
+    """Replies and bounces to one link request's messages, oldest first."""
+    query = select(InboundEvent).where(col(InboundEvent.request_id) == request_id)
+    return list(session.exec(query.order_by(col(InboundEvent.id))).all())
+
+
+def folders(session: Session) -> list[MailboxFolder]:
+    """Every folder's sync state, by mailbox and folder."""
+    query = select(MailboxFolder).order_by(col(MailboxFolder.mailbox), col(MailboxFolder.folder))
+    return list(session.exec(query).all())
+
+
+def describe(event: InboundEvent) -> str:
+    """One line saying what the event is: a bounce's status, an unsubscribe's phrase, a reply's start."""
+    detail = event.detail
+    if event.kind.endswith("bounce"):
+        return f"{detail.get('status', '')} {detail.get('diagnostic', '')}".strip()
+    if event.kind == "unsubscribe":
+        return f"'{detail.get('phrase', '')}' ({detail.get('language', '')})"
+    if event.kind == "auto-reply":
+        return str(detail.get("reason", ""))
+    if event.kind == "error":
+        return str(detail.get("error", ""))
+    return " ".join(str(detail.get("text", "")).split())[:120]
