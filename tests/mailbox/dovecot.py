@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
-USER, PASSWORD = "editor-desk", "s3cret-pass"
+PASSWORD = "s3cret-pass"
+ACCOUNTS = 500
 
 CONFIG = """\
 base_dir = {root}/run
@@ -31,6 +32,8 @@ ssl_cert = <{root}/cert.pem
 ssl_key = <{root}/key.pem
 disable_plaintext_auth = yes
 auth_mechanisms = plain login
+auth_failure_delay = 0
+login_trusted_networks = 127.0.0.0/8
 default_internal_user = {internal}
 default_internal_group = {group}
 default_login_user = {login}
@@ -76,34 +79,55 @@ service auth {{
 
 @dataclass
 class Dovecot:
-    """A running server: where to connect, with which account, and the CA that signed its certificate."""
+    """A running server: where to connect, the CA that signed its certificate, and its accounts."""
 
     root: Path
     imap_port: int
     imaps_port: int
     process: subprocess.Popen[bytes]
-    user: str = USER
-    password: str = PASSWORD
+    handed_out: int = 0
 
     @property
     def ca_file(self) -> Path:
         """The self-signed certificate, to verify the server with."""
         return self.root / "cert.pem"
 
+    def account(self) -> Account:
+        """A mailbox nobody has used yet (the passdb lists ACCOUNTS of them from the start)."""
+        self.handed_out += 1
+        if self.handed_out > ACCOUNTS:
+            raise RuntimeError(f"the test server has only {ACCOUNTS} accounts")
+        return Account(self, f"desk{self.handed_out}", PASSWORD)
+
+    def log(self) -> str:
+        """The server's log, for failure messages."""
+        path = self.root / "dovecot.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+
+@dataclass
+class Account:
+    """One user's mailbox on the test server, and a way to put messages in it."""
+
+    server: Dovecot
+    user: str
+    password: str
+
     def client(self) -> imaplib.IMAP4_SSL:
         """A logged-in IMAPS client, for putting test messages in place."""
-        context = ssl.create_default_context(cafile=str(self.ca_file))
-        client = imaplib.IMAP4_SSL("127.0.0.1", self.imaps_port, ssl_context=context, timeout=10)
+        context = ssl.create_default_context(cafile=str(self.server.ca_file))
+        client = imaplib.IMAP4_SSL("127.0.0.1", self.server.imaps_port, ssl_context=context, timeout=10)
         client.login(self.user, self.password)
         return client
 
-    def append(self, folder: str, raw: bytes) -> None:
-        """Deliver one message into a folder (created when missing)."""
+    def append(self, folder: str, *messages: bytes) -> None:
+        """Deliver messages into a folder (created when missing)."""
         client = self.client()
         try:
-            client.create(folder)  # fails harmlessly when it exists
-            status, data = client.append(folder, None, None, raw)
-            assert status == "OK", data
+            client.create(f'"{folder}"')  # fails harmlessly when it exists
+            for raw in messages:
+                status, data = client.append(f'"{folder}"', None, None, raw)
+                assert status == "OK", data
         finally:
             client.logout()
 
@@ -111,15 +135,10 @@ class Dovecot:
         """Delete and create a folder again, which gives it a new UIDVALIDITY."""
         client = self.client()
         try:
-            client.delete(folder)
-            client.create(folder)
+            client.delete(f'"{folder}"')
+            client.create(f'"{folder}"')
         finally:
             client.logout()
-
-    def log(self) -> str:
-        """The server's log, for failure messages."""
-        path = self.root / "dovecot.log"
-        return path.read_text(errors="replace") if path.exists() else ""
 
 
 def free_port() -> int:
@@ -167,7 +186,7 @@ def _wait(server: Dovecot, seconds: float = 10.0) -> None:
         if server.process.poll() is not None:
             break
         with contextlib.suppress(OSError, imaplib.IMAP4.error, ssl.SSLError):
-            server.client().logout()
+            Account(server, "probe", PASSWORD).client().logout()
             return
         time.sleep(0.1)
     raise RuntimeError(f"dovecot did not start:\n{server.log()}")
@@ -181,7 +200,8 @@ def running() -> Iterator[Dovecot]:
     for name in ("run", "state", "mail", "home"):
         (root / name).mkdir()
     _certificate(root)
-    (root / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}\n")
+    users = ["probe", *(f"desk{number}" for number in range(1, ACCOUNTS + 1))]
+    (root / "passwd").write_text("".join(f"{user}:{{PLAIN}}{PASSWORD}\n" for user in users))
     (root / "passwd").chmod(0o644)
     internal, group, login, uid, gid = _accounts(root)
     ports = free_port(), free_port()
