@@ -17,6 +17,7 @@ OutreachError
  ├── RequestError           a link request cannot make the change asked for
  │    └── GateBlocked       the rule gate blocks it (lists the findings)
  ├── MailboxError           an IMAP mailbox cannot be reached, logged into or read (names the mailbox)
+ ├── SendingError           a message cannot be scheduled, sent or resolved as asked (outbox, SMTP)
  ├── ImportFileError        a prospect file cannot be read (encoding, format, headers): names the file
  │    └── BadRowsError      `--strict` import with bad rows: lists each row and reason, nothing written
  └── ProspectError          a change to a prospect is not allowed (unknown stage, merge of one record)
@@ -116,6 +117,10 @@ class ReviewError(OutreachError):
 
 class MailboxError(OutreachError):
     """An IMAP mailbox cannot be reached, logged into or read; the message names the mailbox and host."""
+
+
+class SendingError(OutreachError):
+    """A message cannot be scheduled, sent or resolved as asked (no mailbox, wrong state, bad address)."""
 
 
 class ImportFileError(OutreachError):

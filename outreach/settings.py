@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import getpass
 import tomllib
+from email.utils import parseaddr
 from pathlib import Path
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import AliasChoices, Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -16,6 +17,7 @@ from pydantic_settings import (
 
 from outreach import locations
 from outreach.core.imap_settings import ImapMailbox, ImapSecurity
+from outreach.core.send_accounts import MailboxSettings, Security
 from outreach.errors import ConfigError
 
 
@@ -44,6 +46,20 @@ class Settings(BaseSettings):
     auto_migrate: bool = True
     """Bring the database schema to the head revision whenever the store is opened."""
 
+    mailboxes: tuple[MailboxSettings, ...] = ()
+    """Sending mailboxes ([[mailboxes]] in settings.toml), each with its own server, sender and caps."""
+
+    smtp_host: str | None = None
+    """OUTREACH_SMTP_HOST: server of a default mailbox configured from the environment alone."""
+    smtp_port: int | None = None
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    """OUTREACH_SMTP_PASSWORD: read from the environment, never written to the store."""
+    smtp_security: Security = "starttls"
+    """OUTREACH_SMTP_SECURITY: `none`, `starttls` or `tls`."""
+    smtp_from: str | None = Field(None, validation_alias=AliasChoices("smtp_from", "OUTREACH_FROM"))
+    """OUTREACH_FROM: the default mailbox's From address (`Name <a@b.com>` or `a@b.com`)."""
+
     imap_mailboxes: tuple[ImapMailbox, ...] = ()
     """Mailboxes `outreach mailbox sync` reads replies and bounces from (`[[imap_mailboxes]]`)."""
     imap_host: str | None = None
@@ -65,6 +81,22 @@ class Settings(BaseSettings):
         """Read explicit values first, then the environment, then settings.toml."""
         toml_source = TomlConfigSettingsSource(settings_cls, toml_file=locations.settings_file())
         return (init_settings, env_settings, toml_source)
+
+    def sending_mailboxes(self) -> tuple[MailboxSettings, ...]:
+        """The configured mailboxes, then the default one from OUTREACH_SMTP_* when its host is set."""
+        if not self.smtp_host:
+            return self.mailboxes
+        if not self.smtp_from:
+            raise ConfigError("OUTREACH_SMTP_HOST is set but OUTREACH_FROM is not: name the From address")
+        name, address = parseaddr(self.smtp_from)
+        try:
+            default = MailboxSettings(name="env" if self.mailboxes else "default", host=self.smtp_host,
+                                      port=self.smtp_port, security=self.smtp_security, user=self.smtp_user,
+                                      password=self.smtp_password, from_address=address or self.smtp_from,
+                                      from_name=name)
+        except ValidationError as exc:
+            raise ConfigError("OUTREACH_SMTP_* / OUTREACH_FROM: " + _describe(exc)) from exc
+        return (*self.mailboxes, default)
 
     def imap_accounts(self) -> tuple[ImapMailbox, ...]:
         """The configured mailboxes, plus the one from OUTREACH_IMAP_* when its host is set."""

@@ -24,6 +24,7 @@ from pydantic import (
 from outreach.core import locales
 from outreach.core.plan_settings import MarketPlanning, PlanningSettings, RampPeriod
 from outreach.core.rule_settings import RampStep, RuleSettings
+from outreach.core.send_settings import SendingSettings
 from outreach.errors import NotFoundError
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -140,6 +141,8 @@ class Market(_Frozen):
     """Cities of the market, added to the bundled names the anchor-geo rule knows."""
     rules: dict[str, Any] = Field(default_factory=dict)
     """Overrides of the campaign's [rules] for this market."""
+    sending: dict[str, Any] = Field(default_factory=dict)
+    """Overrides of the campaign's [sending] for this market (mailbox, follow-ups, reply prefix…)."""
     planning: MarketPlanning = MarketPlanning()
     """The PR lead's planning inputs: search volume, competitiveness, people."""
     ramp: tuple[RampPeriod, ...] = ()
@@ -271,6 +274,8 @@ class Campaign(_Frozen):
     clusters: dict[str, Cluster] = Field(default_factory=dict)
     rules: RuleSettings = RuleSettings()
     planning: PlanningSettings = PlanningSettings()
+    sending: SendingSettings = SendingSettings()
+    """How messages are timed and sent; each market's [sending] table overrides keys."""
     source: Path = Path("campaign.toml")
     _market_rules: dict[str, RuleSettings] = PrivateAttr(default_factory=dict)
     _derived: dict[str, Any] = PrivateAttr(default_factory=dict)
@@ -286,6 +291,25 @@ class Campaign(_Frozen):
             }
             data = {**data, "markets": markets}
         return data
+
+    @model_validator(mode="after")
+    def _market_sending_valid(self) -> Campaign:
+        for market in self.markets.values():
+            if market.sending:
+                try:
+                    self._merged_sending(market)
+                except ValueError as exc:
+                    raise ValueError(f"markets.{market.tag}.sending: {exc}") from None
+        return self
+
+    def _merged_sending(self, market: Market) -> SendingSettings:
+        return SendingSettings.model_validate({**self.sending.model_dump(exclude_unset=True),
+                                               **market.sending})
+
+    def sending_for(self, tag: str) -> SendingSettings:
+        """A market's sending settings: the campaign's [sending] with the market's overrides."""
+        market = self.market(tag)
+        return self.derived(f"sending:{market.tag}", lambda: self._merged_sending(market))
 
     @property
     def id(self) -> str:

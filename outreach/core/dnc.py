@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, or_, update
 from sqlmodel import Session, col, select
 
-from outreach.core import audit, geo
+from outreach.core import audit, geo, outbox_stops
 from outreach.core.models import DoNotContact, Prospect, ProspectEvent, Suppression, utcnow
 from outreach.core.normalise import CellError, email_domain, normalise_email
 from outreach.errors import NotFoundError, OutreachError
@@ -135,6 +135,9 @@ def _mark(session: Session, subject: Subject, actor: str) -> int:
         matching_prospects(subject), col(Prospect.do_not_contact).is_(False))).all()
     ids = [row for row in rows if row is not None]
     _set_flag(session, ids, flagged=True, actor=actor, detail={"added": subject.kind})
+    already = session.exec(select(Prospect.id).where(matching_prospects(subject))).all()
+    outbox_stops.stop_for_prospects(session, [pid for pid in already if pid is not None], reason="dnc",
+                                    actor=actor)
     return len(ids)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import String, Table, cast, delete, func, or_, select, update
 from sqlmodel import Session
 
-from outreach.core import audit
+from outreach.core import audit, outbox_stops
 from outreach.core.dnc import Subject, matching_prospects, parse_subject, suppress
 from outreach.core.models import AuditEntry, DoNotContact
 from outreach.core.prospect_writes import ALIASES, EVENTS, PROSPECTS, core
@@ -37,6 +37,7 @@ def forget(session: Session, value: str, *, actor: str) -> ForgetReport:
     connection = core(session)
     found = connection.execute(select(PROSPECTS.c.id).where(matching_prospects(subject))).scalars()
     ids = [int(pid) for pid in found]
+    outbox_stops.erase_for_prospects(session, ids)
     requests = erase_for_prospects(session, ids)
     connection.execute(delete(EVENTS).where(EVENTS.c.prospect_id.in_(ids)))
     connection.execute(delete(ALIASES).where(or_(ALIASES.c.prospect_id.in_(ids), _alias_match(subject))))

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Float, String, cast, func, or_
 from sqlmodel import Session, col, select
 
-from outreach.core import audit
+from outreach.core import audit, outbox_stops
 from outreach.core.models import STAGES, Prospect, ProspectEvent, utcnow
 from outreach.errors import DoNotContactError, NotFoundError, ProspectError
 
@@ -114,6 +114,8 @@ def change_stage(session: Session, prospect_id: int, stage: str, *, actor: str, 
     session.add(ProspectEvent(prospect_id=prospect_id, actor=actor, kind="stage", detail=detail))
     audit.record(session, actor=actor, action="prospect.stage", object_type="prospect",
                  object_id=prospect_id, campaign_id=prospect.campaign_id, detail=detail)
+    if stage != "pitched":  # sending the pitch moves a prospect to `pitched`; its follow-ups carry on
+        outbox_stops.stop_for_prospects(session, [prospect_id], reason=f"stage:{stage}", actor=actor)
     return prospect
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-from outreach.core import (
-    mailbox_tables,  # noqa: F401
-    models,  # noqa: F401  (registers the tables on SQLModel.metadata)
+from outreach.core import (  # noqa: F401  (register the tables on SQLModel.metadata)
+    mailbox_tables,
+    models,
+    outbox_tables,
 )
 
 connection = context.config.attributes["connection"]

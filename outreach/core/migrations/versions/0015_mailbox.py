@@ -1,7 +1,7 @@
 """The mailbox: folder sync state (UIDVALIDITY, last UID) and inbound events (replies, bounces…).
 
 Revision ID: 0015
-Revises: 0011
+Revises: 0013
 Create Date: 2026-12-07
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from outreach.core.models import UtcDateTime
 
 revision = "0015"
-down_revision: str | None = "0011"
+down_revision: str | None = "0013"  # after the outbox (0013), so there is one head
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,66 @@
+"""Stopping a sequence: what still waits for a recipient stops when they reply, bounce, unsubscribe,
+change stage or go on the do-not-contact list; forgetting them erases their messages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Table, delete, update
+from sqlmodel import Session, col, select
+
+from outreach.core import audit
+from outreach.core.models import utcnow
+from outreach.core.outbox_tables import OutboxMessage, SendLogEntry
+from outreach.errors import SendingError
+
+OUTBOX: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
+SEND_LOG: Table = SendLogEntry.__table__  # type: ignore[attr-defined]
+STOP_REASONS = ("reply", "bounce", "unsubscribe", "stage", "dnc", "forget", "not-delivered", "manual")
+"""Why a sequence stops; a stage change is recorded as `stage:<new stage>`."""
+
+
+def stop_followups(session: Session, request_id: int, *, reason: str, actor: str) -> int:
+    """Stop every message of the request still waiting (its follow-ups, and its pitch if unsent);
+    returns how many stopped. Messages being sent or already sent are left as they are."""
+    return _stop(session, col(OutboxMessage.request_id) == request_id, reason, actor,
+                 {"request": request_id})
+
+
+def stop_for_prospects(session: Session, prospect_ids: Sequence[int], *, reason: str, actor: str) -> int:
+    """Stop what is waiting for these prospects (a stage change, a do-not-contact entry, forget)."""
+    if not prospect_ids:
+        return 0
+    return _stop(session, col(OutboxMessage.prospect_id).in_(list(prospect_ids)), reason, actor,
+                 {"prospects": list(prospect_ids)[:50]})
+
+
+def _stop(session: Session, which: Any, reason: str, actor: str, detail: dict[str, object]) -> int:
+    """Mark matching waiting messages stopped, with one audit entry per request."""
+    if not reason.strip():
+        raise SendingError("stopping messages needs a reason (reply, bounce, unsubscribe, stage, dnc…)")
+    query = select(OutboxMessage).where(which, col(OutboxMessage.state) == "scheduled")
+    doomed = list(session.exec(query).all())
+    now = utcnow()
+    for message in doomed:
+        message.state, message.stop_reason, message.updated_at = "stopped", reason, now
+        session.add(message)
+    for request_id in sorted({message.request_id for message in doomed}):
+        steps = [message.step for message in doomed if message.request_id == request_id]
+        audit.record(session, actor=actor, action="outbox.stop", object_type="request",
+                     object_id=request_id, campaign_id=doomed[0].campaign_id,
+                     detail={**detail, "reason": reason, "steps": steps})
+    session.flush()
+    return len(doomed)
+
+
+def erase_for_prospects(session: Session, prospect_ids: Sequence[int]) -> int:
+    """Delete the messages (their bytes hold personal data) of prospects being forgotten; the send
+    log keeps its counts without the reference, so mailbox caps still hold."""
+    if not prospect_ids:
+        return 0
+    connection = session.connection()
+    doomed = OUTBOX.c.prospect_id.in_(list(prospect_ids))
+    ids = select(OUTBOX.c.id).where(doomed).scalar_subquery()
+    connection.execute(update(SEND_LOG).where(SEND_LOG.c.outbox_id.in_(ids)).values(outbox_id=None))
+    return int(connection.execute(delete(OUTBOX).where(doomed)).rowcount or 0)
