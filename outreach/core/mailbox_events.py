@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import func
@@ -62,6 +62,11 @@ def folders(session: Session) -> list[MailboxFolder]:
     """Every folder's sync state, by mailbox and folder."""
     query = select(MailboxFolder).order_by(col(MailboxFolder.mailbox), col(MailboxFolder.folder))
     return list(session.exec(query).all())
+
+
+def counted(kinds: Mapping[str, int]) -> str:
+    """`2 reply, 1 hard-bounce`, or `nothing new`."""
+    return ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items())) or "nothing new"
 
 
 def describe(event: InboundEvent) -> str:
