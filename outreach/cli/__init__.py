@@ -17,6 +17,7 @@ from outreach.cli import (
     dedupe,
     dnc,
     gate,
+    mailbox,
     markets,
     plan,
     prospects,
@@ -83,7 +84,7 @@ def root(
 
 
 for _module in (workspace, markets, prospects, dedupe, dnc, briefs, render, review, gate, plan, database,
-                audit):
+                audit, mailbox):
     _module.register(app)
 
 

@@ -36,13 +36,14 @@ def by_market(session: Session, campaign_id: int) -> list[MarketMail]:
 
 def recent(session: Session, campaign_id: int | None = None, *, market: str | None = None,
            kinds: Sequence[str] = EVENT_KINDS, limit: int = 200) -> list[InboundEvent]:
-    """Events, newest first; `campaign_id` None includes events tied to no campaign (errors, strangers)."""
+    """Events, newest received first; `campaign_id` None includes events tied to no campaign (errors)."""
     query = select(InboundEvent).where(col(InboundEvent.kind).in_(list(kinds)))
     if campaign_id is not None:
         query = query.where(col(InboundEvent.campaign_id) == campaign_id)
     if market is not None:
         query = query.where(col(InboundEvent.market) == market)
-    order = (col(InboundEvent.recorded_at).desc(), col(InboundEvent.id).desc())
+    order = (func.coalesce(col(InboundEvent.received_at), col(InboundEvent.recorded_at)).desc(),
+             col(InboundEvent.id).desc())
     return list(session.exec(query.order_by(*order).limit(limit)).all())
 
 
