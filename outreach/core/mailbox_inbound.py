@@ -127,15 +127,21 @@ def _event(session: Session, where: Where, info: InboundMessage, kind: str, addr
     """Add one event, tied to the campaign, market, prospect, request and sent message it concerns."""
     event = InboundEvent(
         mailbox=where.mailbox, folder=where.folder, uidvalidity=where.uidvalidity, uid=where.uid,
-        message_key=info.key, kind=kind, address=address,
+        message_key=_clean(info.key), kind=kind, address=_clean(address),
         campaign_id=sent.campaign_id if sent else (prospect.campaign_id if prospect else None),
         market=sent.market if sent else (prospect.market if prospect else None),
         prospect_id=prospect.id if prospect else None, request_id=sent.request_id if sent else None,
-        outbox_id=sent.id if sent else None, matched_by=how, subject=info.subject[:300],
-        received_at=info.sent_at, detail=detail)
+        outbox_id=sent.id if sent else None, matched_by=how, subject=_clean(info.subject[:300]),
+        received_at=info.sent_at, detail={key: _clean(value) if isinstance(value, str) else value
+                                          for key, value in detail.items()})
     session.add(event)
     session.flush()
     return event
+
+
+def _clean(text: str) -> str:
+    """Text without NUL characters, which PostgreSQL cannot store (a decoded header may carry one)."""
+    return text.replace("\x00", "")
 
 
 def _error(session: Session, where: Where, key: str, exc: Exception) -> list[InboundEvent]:
@@ -143,8 +149,8 @@ def _error(session: Session, where: Where, key: str, exc: Exception) -> list[Inb
     if _already_recorded(session, where.mailbox, key):
         return []
     event = InboundEvent(mailbox=where.mailbox, folder=where.folder, uidvalidity=where.uidvalidity,
-                         uid=where.uid, message_key=key, kind="error",
-                         detail={"error": f"{type(exc).__name__}: {exc}"[:500]})
+                         uid=where.uid, message_key=_clean(key), kind="error",
+                         detail={"error": _clean(f"{type(exc).__name__}: {exc}"[:500])})
     session.add(event)
     session.flush()
     return [event]

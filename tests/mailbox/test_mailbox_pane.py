@@ -124,6 +124,22 @@ async def test_a_broken_store_is_a_notification(tmp_path: Path) -> None:
         assert [note.title for note in app._notifications] == ["Cannot read the mailbox"]
 
 
+async def test_text_from_mail_is_never_markup(tmp_path: Path, sqlite_url: str) -> None:
+    mail = MailWorld.make(tmp_path / "ws", sqlite_url)
+    mail.pitch("laura.mendez@diario-ejemplo.com.mx", "pitch-es-mx-1.outreach@agency.test")
+    raw = mail.raw("reply_outlook_en_quoted_optout.eml").replace(b"pitch-en-gb-2", b"x").replace(
+        b"Sounds good, let's talk next week.", b"[/] [link=https://evil.test]click[/link] [bold]").replace(
+        b"priya.shah@money-example.co.uk>", b"laura.mendez@diario-ejemplo.com.mx>")
+    with mail.world.store.transaction() as session:
+        record_message(session, Where("desk", "INBOX", 1, 1, "tester", mail.world.campaign_id), raw)
+    app = Host(_workspace(mail, sqlite_url))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        events = app.query_one("#mailbox-events", DataTable)
+        assert str(events.get_row_at(0)[5]).startswith("[/] [link=https://evil.test]click[/link] [bold]")
+
+
 def test_mailbox_pane_snapshot(tmp_path: Path, sqlite_url: str, snap_compare: Any) -> None:
     async def loaded(pilot: Any) -> None:
         for _ in range(2):  # the load, then the highlighted event's history

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.text import Text
 from sqlalchemy.exc import SQLAlchemyError
 from textual import on, work
 from textual.app import ComposeResult
@@ -175,10 +176,11 @@ class MailboxPane(Widget):
         table = self.query_one("#mailbox-events", DataTable)
         table.clear()
         for event in shown:
-            when = event.received_at or event.recorded_at
-            table.add_row(when.strftime("%Y-%m-%d %H:%M"), event.market or "", event.kind, event.address,
-                          f"#{event.request_id}" if event.request_id else "", mailbox_events.describe(event),
-                          key=str(event.id))
+            when = (event.received_at or event.recorded_at).strftime("%Y-%m-%d %H:%M")
+            request = f"#{event.request_id}" if event.request_id else ""
+            # Addresses and texts come from strangers' mail: shown as plain text, never as markup.
+            table.add_row(when, event.market or "", event.kind, Text(event.address), request,
+                          Text(mailbox_events.describe(event)), key=str(event.id))
 
     @on(DataTable.RowHighlighted, "#mailbox-events")
     def _event_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -197,6 +199,6 @@ class MailboxPane(Widget):
         except (OutreachError, SQLAlchemyError) as exc:
             self._failed("Cannot read the prospect's mail", exc)
             return
-        text = f"Prospect #{prospect_id}: " + " · ".join(lines)
+        text = Text(f"Prospect #{prospect_id}: " + " · ".join(lines))
         self.app.call_from_thread(self.query_one("#mailbox-history", Static).update, text)
 
