@@ -42,6 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/dedupe_bench.py --sizes 10000,100000,1000000
 	$(BIN)/python bench/febrl_bench.py
 	$(BIN)/python bench/import_bench.py --sizes 100000,1000000
+	$(BIN)/python bench/mailbox_bench.py --parse 20000 --sync 2000
 
 bench-quick: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
@@ -50,6 +51,7 @@ bench-quick: $(STAMP)
 	$(BIN)/python bench/dedupe_bench.py --sizes 10000
 	$(BIN)/python bench/febrl_bench.py
 	$(BIN)/python bench/import_bench.py --sizes 10000
+	$(BIN)/python bench/mailbox_bench.py
 
 clean:
 	rm -rf $(VENV) .demo .mypy_cache .pytest_cache .ruff_cache
