@@ -23,6 +23,7 @@ from outreach.cli import (
     prospects,
     render,
     review,
+    sending,
     workspace,
 )
 from outreach.cli.output import err
@@ -84,7 +85,7 @@ def root(
 
 
 for _module in (workspace, markets, prospects, dedupe, dnc, briefs, render, review, gate, plan, database,
-                audit, mailbox):
+                audit, sending, mailbox):
     _module.register(app)
 
 

@@ -38,6 +38,8 @@ class Claimed:
     attempts: int
     prospect_id: int
     request_id: int
+    mailbox: str
+    recipient_domain: str
 
 
 def begin_claim(engine: Engine) -> Connection:
@@ -103,5 +105,6 @@ def claim(engine: Engine, box: MailboxSettings, campaign_id: int, worker: str, n
                     updated_at=now)
             .returning(OUTBOX.c.id, OUTBOX.c.campaign_id, OUTBOX.c.market, OUTBOX.c.step, OUTBOX.c.sender,
                        OUTBOX.c.recipient, OUTBOX.c.content, OUTBOX.c.smtputf8, OUTBOX.c.attempts,
-                       OUTBOX.c.prospect_id, OUTBOX.c.request_id)).all()
+                       OUTBOX.c.prospect_id, OUTBOX.c.request_id, OUTBOX.c.mailbox,
+                       OUTBOX.c.recipient_domain)).all()
     return sorted((Claimed(*row) for row in rows), key=lambda item: ids.index(item.id))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import re
 import secrets
@@ -25,6 +26,8 @@ REPLY_PREFIXES = {"de": "AW: ", "it": "R: ", "sv": "SV: ", "da": "SV: ", "nb": "
 """Reply prefixes mail clients write in these languages; others (es, en, fr, pt…) use `Re: `,
 which every client understands and threads (RFC 5322 3.6.5)."""
 DEFAULT_REPLY_PREFIX = "Re: "
+_WORD_BYTES = 45
+"""UTF-8 bytes per encoded word: 60 base64 characters, 72 with `=?utf-8?b?…?=` (limit 75)."""
 _ATEXT_PHRASE = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~ -]+")
 """A display name that needs no quoting: atext words and spaces (RFC 5322 3.2.3)."""
 
@@ -83,6 +86,7 @@ def token_of(message_id: str) -> str:
     return message_id.strip("<>").split("@", 1)[0]
 
 
+@functools.lru_cache(maxsize=65536)
 def ascii_domain(domain: str) -> str:
     """A domain in its IDNA (punycode) form; SendingError for one that cannot be encoded."""
     try:
@@ -139,15 +143,19 @@ def _message_id(value: str) -> str:
 
 def _address(name: str | None, address: str) -> str:
     """`Name <local@domain>`: a folded display name, quoted or RFC 2047-encoded as it needs."""
+    display = _display_name(name)
+    return f"{display} <{address}>" if display else address
+
+
+@functools.lru_cache(maxsize=4096)
+def _display_name(name: str | None) -> str:
+    """A display name folded to one line, then as atext, a quoted string or encoded words."""
     display = fold_display_name(name)
-    if not display:
-        return address
-    if display.isascii() and _ATEXT_PHRASE.fullmatch(display):
-        return f"{display} <{address}>"
+    if not display or (display.isascii() and _ATEXT_PHRASE.fullmatch(display)):
+        return display
     if display.isascii():
-        escaped = display.replace("\\", "\\\\").replace('"', '\\"')
-        return f'"{escaped}" <{address}>'
-    return f"{_encoded_words(display, len('From: '))} <{address}>"
+        return '"' + display.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return _encoded_words(display, len("From: "))
 
 
 def _unstructured(text: str, used: int) -> str:
@@ -172,16 +180,16 @@ def _fold_ascii(text: str, used: int) -> str:
 
 def _encoded_words(text: str, used: int) -> str:
     """UTF-8 base64 encoded words of at most 75 characters, never splitting a character."""
-    words, chunk = [], ""
-    budget = 45  # 45 UTF-8 bytes -> 60 base64 characters, 72 with the =?utf-8?b?...?= wrapper
-    for char in text:
-        if len((chunk + char).encode("utf-8")) > budget:
-            words.append(chunk)
-            chunk = ""
-        chunk += char
-    words.append(chunk)
-    encoded = [f"=?utf-8?b?{base64.b64encode(word.encode('utf-8')).decode('ascii')}?=" for word in words]
-    return "\r\n ".join(encoded)
+    data, words, start = text.encode("utf-8"), [], 0
+    budget = max(3, min(_WORD_BYTES, (78 - used - 12) // 4 * 3))  # the first word shares its line
+    while start < len(data):
+        end = min(start + budget, len(data))
+        budget = _WORD_BYTES
+        while end < len(data) and data[end] & 0xC0 == 0x80:  # never split a UTF-8 sequence
+            end -= 1
+        words.append(f"=?utf-8?b?{base64.b64encode(data[start:end]).decode('ascii')}?=")
+        start = end
+    return "\r\n ".join(words)
 
 
 def _qp(text: str) -> bytes:

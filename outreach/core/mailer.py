@@ -27,8 +27,8 @@ from outreach.core.outbox import unstick_after_crash
 from outreach.core.outbox_tables import OutboxMessage
 from outreach.core.send_accounts import MailboxSettings
 from outreach.core.send_health import check_bounce_rate
-from outreach.core.send_results import settle_deferred, settle_failed, settle_sent, settle_uncertain
-from outreach.core.sequence import replan_next_step
+from outreach.core.send_results import settle_deferred, settle_failed, settle_sent_batch, settle_uncertain
+from outreach.core.sequence import replan_after
 from outreach.core.transport import Mailer, Outcome, SmtpMailer
 
 BATCH = 50
@@ -137,11 +137,16 @@ class SendLoop:
 
     def _settle(self, box: MailboxSettings, results: list[tuple[Claimed, Outcome, datetime]]) -> None:
         """Write every outcome of a batch, then check the mailbox's bounce rate."""
+        sent = [(item, moment, outcome.reply) for item, outcome, moment in results if outcome.kind == "sent"]
+        others = [(item, outcome, moment) for item, outcome, moment in results if outcome.kind != "sent"]
         with db.transaction(self.engine) as session:
-            rows = _messages(session, [item.id for item, _, _ in results])
-            for item, outcome, moment in results:
+            settle_sent_batch(session, sent)
+            replan_after(session, self.campaign,
+                         [(item.request_id, item.step, moment) for item, moment, _ in sent])
+            rows = _messages(session, [item.id for item, _, _ in others])
+            for item, outcome, moment in others:
                 self._settle_one(session, rows[item.id], outcome, moment)
-                self.report.outcomes[outcome.kind] += 1
+            self.report.outcomes.update(outcome.kind for _, outcome, _ in results)
             if check_bounce_rate(session, box, self.clock()):
                 self.report.paused.append(box.name)
         if self.progress is not None:
@@ -149,10 +154,7 @@ class SendLoop:
 
     def _settle_one(self, session: Session, message: OutboxMessage, outcome: Outcome, at: datetime) -> None:
         sending = self.campaign.sending_for(message.market)
-        if outcome.kind == "sent":
-            settle_sent(session, message, at, outcome.reply)
-            replan_next_step(session, self.campaign, message, at)
-        elif outcome.kind == "deferred":
+        if outcome.kind == "deferred":
             settle_deferred(session, message, at, outcome.reply, max_attempts=sending.max_attempts,
                             retry_minutes=sending.retry_minutes)
         elif outcome.kind == "uncertain":

@@ -13,16 +13,19 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from outreach.core import audit, dnc
+from outreach.core.campaign import Campaign
 from outreach.core.models import utcnow
 from outreach.core.outbox_stops import stop_followups, stop_for_prospects
 from outreach.core.outbox_tables import OutboxMessage, SendLogEntry
 from outreach.core.send_results import settle_sent, settle_uncertain
+from outreach.core.sequence import replan_after
 from outreach.errors import NotFoundError, SendingError
 
 STALE_CLAIM = timedelta(minutes=30)
 """A claim older than this belongs to a dead worker (a batch takes seconds)."""
 __all__ = ["find_by_message_ids", "get_message", "record_bounce", "resolve_uncertain", "send_now",
-           "stop_followups", "stop_for_prospects", "uncertain_messages", "unstick_after_crash"]
+           "send_request_now", "stop_followups", "stop_for_prospects", "uncertain_messages",
+           "unstick_after_crash"]
 
 
 def normalise_message_id(value: str) -> str:
@@ -57,9 +60,11 @@ def uncertain_messages(session: Session, campaign_id: int | None = None) -> list
 
 
 def resolve_uncertain(session: Session, outbox_id: int, *, delivered: bool, actor: str, note: str = "",
-                      resend: bool = False, now: datetime | None = None) -> OutboxMessage:
+                      resend: bool = False, now: datetime | None = None,
+                      campaign: Campaign | None = None) -> OutboxMessage:
     """Settle an uncertain message: delivered (it counts as sent) or not (it fails, and its
-    follow-ups stop, unless `resend` queues it again right away). Audited with who decided."""
+    follow-ups stop, unless `resend` queues it again right away). Audited with who decided.
+    With the campaign, a delivered message's next follow-up keeps its delay from now."""
     message = get_message(session, outbox_id)
     if message.state != "uncertain":
         raise SendingError(f"outbox message #{outbox_id} is {message.state}, not uncertain")
@@ -70,6 +75,8 @@ def resolve_uncertain(session: Session, outbox_id: int, *, delivered: bool, acto
     message.resolved_by, message.resolved_at, message.updated_at = actor, moment, moment
     if delivered:
         settle_sent(session, message, moment, message.smtp_reply or "resolved as delivered")
+        if campaign is not None:
+            replan_after(session, campaign, [(message.request_id, message.step, moment)])
     elif resend:
         message.state, message.send_at, message.manual = "scheduled", moment, True
     else:
@@ -113,6 +120,18 @@ def send_now(session: Session, outbox_id: int, *, actor: str, now: datetime | No
                  campaign_id=message.campaign_id,
                  detail={"planned": before.isoformat(), "now": moment.isoformat(), "step": message.step})
     return message
+
+
+def send_request_now(session: Session, request_id: int, *, actor: str,
+                     now: datetime | None = None) -> OutboxMessage:
+    """The request's next waiting message goes as soon as possible (`outreach schedule ID --now`)."""
+    query = (select(OutboxMessage).where(col(OutboxMessage.request_id) == request_id,
+                                         col(OutboxMessage.state) == "scheduled")
+             .order_by(col(OutboxMessage.step)))
+    waiting = session.exec(query).first()
+    if waiting is None:
+        raise SendingError(f"request #{request_id} has no message waiting to be sent")
+    return send_now(session, waiting.id or 0, actor=actor, now=now)
 
 
 def unstick_after_crash(session: Session, worker: str, *, stale_after: timedelta = STALE_CLAIM,

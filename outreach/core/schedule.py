@@ -6,16 +6,18 @@ planned in memory and written with Core executemany, because 100k ORM objects co
 
 from __future__ import annotations
 
+import operator
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, select, update
 from sqlmodel import Session, col
 
 from outreach.core import dnc, review
+from outreach.core.bulk import bulk_insert
 from outreach.core.campaign import Campaign, Market
 from outreach.core.compose import Draft, compose, new_message_id, reply_prefix, reply_subject
 from outreach.core.models import AuditEntry, LinkRequest, Prospect, utcnow
@@ -29,6 +31,9 @@ from outreach.errors import SendingError
 OUTBOX: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
 REQUESTS: Table = LinkRequest.__table__  # type: ignore[attr-defined]
 AUDIT: Table = AuditEntry.__table__  # type: ignore[attr-defined]
+PROSPECTS: Table = Prospect.__table__  # type: ignore[attr-defined]
+CHUNK = 5000
+"""Ids per `IN (…)` list (SQLite limits bound parameters)."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,39 @@ class ScheduleReport:
     messages: int
     skipped: tuple[str, ...]
     """One line per request left approved, with the reason."""
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An approved request with what scheduling needs of it and its prospect (read with Core)."""
+
+    id: int
+    campaign_id: int
+    market: str
+    prospect_id: int
+    state: str
+    subject: str | None
+    body: str | None
+    page_url: str
+    anchor: str
+    email: str | None
+    contact_name: str | None
+    timezone: str | None
+    host: str | None
+    do_not_contact: bool
+
+
+_PENDING_COLUMNS = (REQUESTS.c.id, REQUESTS.c.campaign_id, REQUESTS.c.market, REQUESTS.c.prospect_id,
+                    REQUESTS.c.state, REQUESTS.c.subject, REQUESTS.c.body, REQUESTS.c.page_url,
+                    REQUESTS.c.anchor, PROSPECTS.c.email, PROSPECTS.c.contact_name, PROSPECTS.c.timezone,
+                    PROSPECTS.c.host, PROSPECTS.c.do_not_contact)
+
+
+def _pending(session: Session, *conditions: Any) -> list[Pending]:
+    """Requests joined to their prospects, by id."""
+    query = (select(*_PENDING_COLUMNS).join(PROSPECTS, PROSPECTS.c.id == REQUESTS.c.prospect_id)
+             .where(*conditions).order_by(REQUESTS.c.id))
+    return [Pending(*row) for row in session.execute(query)]
 
 
 @dataclass
@@ -52,6 +90,7 @@ class _Run:
     renderer: Renderer
     now: datetime
     actor: str
+    blocklist: dnc.Blocklist
     approved_sources: dict[tuple[str, str, str, str], bool]
 
 
@@ -62,9 +101,11 @@ def _start(session: Session, campaign: Campaign, campaign_id: int, mailboxes: Se
         raise SendingError("no sending mailbox is configured: set OUTREACH_SMTP_HOST and OUTREACH_FROM, "
                            "or add [[mailboxes]] to settings.toml")
     moment = now or utcnow()
-    planner = Planner(campaign, {box.name: box for box in mailboxes}, moment, rng or random.Random())  # noqa: S311  (send-time spread, not secrets)
+    spread = rng or random.Random()  # noqa: S311  (send-time spread, not secrets)
+    planner = Planner(campaign, {box.name: box for box in mailboxes}, moment, spread)
     planner.load(session, campaign_id)
-    return _Run(session, campaign, mailboxes, planner, renderer or Renderer(campaign), moment, actor, {})
+    return _Run(session, campaign, mailboxes, planner, renderer or Renderer(campaign), moment, actor,
+                dnc.Blocklist.load(session), {})
 
 
 def schedule_request(session: Session, campaign: Campaign, request_id: int, *, actor: str,
@@ -72,13 +113,11 @@ def schedule_request(session: Session, campaign: Campaign, request_id: int, *, a
                      renderer: Renderer | None = None,
                      rng: random.Random | None = None) -> list[OutboxMessage]:
     """Queue one approved request's pitch and follow-ups; the request becomes `scheduled`."""
-    request = session.get(LinkRequest, request_id)
-    if request is None:
+    found = _pending(session, REQUESTS.c.id == request_id)
+    if not found:
         raise SendingError(f"no link request #{request_id}")
-    run = _start(session, campaign, request.campaign_id, mailboxes, actor, now, renderer, rng)
-    prospect = session.get(Prospect, request.prospect_id)
-    rows = _plan_request(run, request, prospect)
-    _write(run, [(request, rows)])
+    run = _start(session, campaign, found[0].campaign_id, mailboxes, actor, now, renderer, rng)
+    _write(run, [(found[0], _plan_request(run, found[0]))])
     query = select(OutboxMessage).where(col(OutboxMessage.request_id) == request_id).order_by(
         col(OutboxMessage.step))
     return list(session.scalars(query).all())
@@ -88,41 +127,44 @@ def schedule_market(session: Session, campaign: Campaign, campaign_id: int, mark
                     mailboxes: Sequence[MailboxSettings], now: datetime | None = None,
                     renderer: Renderer | None = None, rng: random.Random | None = None) -> ScheduleReport:
     """Queue every approved request of a market; one that cannot be queued stays approved, with why."""
-    tag = campaign.market(market).tag
+    return schedule_markets(session, campaign, campaign_id, [market], actor=actor, mailboxes=mailboxes,
+                            now=now, renderer=renderer, rng=rng)
+
+
+def schedule_markets(session: Session, campaign: Campaign, campaign_id: int, markets: Sequence[str] | None,
+                     *, actor: str, mailboxes: Sequence[MailboxSettings], now: datetime | None = None,
+                     renderer: Renderer | None = None, rng: random.Random | None = None) -> ScheduleReport:
+    """Queue the approved requests of several markets (None: all) in one run, sharing its counters."""
+    tags = list(campaign.markets) if markets is None else [campaign.market(market).tag for market in markets]
     run = _start(session, campaign, campaign_id, mailboxes, actor, now, renderer, rng)
-    query = (select(LinkRequest, Prospect).join(Prospect, col(Prospect.id) == col(LinkRequest.prospect_id))
-             .where(col(LinkRequest.campaign_id) == campaign_id, col(LinkRequest.market) == tag,
-                    col(LinkRequest.state) == "approved").order_by(col(LinkRequest.id)))
     planned, skipped = [], []
-    for request, prospect in session.execute(query).tuples():
+    for request in _pending(session, REQUESTS.c.campaign_id == campaign_id, REQUESTS.c.market.in_(tags),
+                            REQUESTS.c.state == "approved"):
         try:
-            planned.append((request, _plan_request(run, request, prospect)))
+            planned.append((request, _plan_request(run, request)))
         except SendingError as exc:
             skipped.append(f"request #{request.id}: {exc}")
     _write(run, planned)
     return ScheduleReport(len(planned), sum(len(rows) for _, rows in planned), tuple(skipped))
 
 
-def _plan_request(run: _Run, request: LinkRequest, prospect: Prospect | None) -> list[dict[str, Any]]:
+def _plan_request(run: _Run, request: Pending) -> list[dict[str, Any]]:
     """The outbox rows of one request: times planned, bytes composed, nothing written yet."""
-    address = _recipient(run, request, prospect)
-    assert prospect is not None
+    address = _recipient(run, request)
     market = run.campaign.market(request.market)
     sending = run.campaign.sending_for(market.tag)
     box = mailbox_named(list(run.mailboxes), sending.mailbox)
     if box is None:
         raise SendingError(f"{market.tag} sends from mailbox '{sending.mailbox}', not in settings")
-    assert request.subject is not None
-    assert request.body is not None
-    texts = [(request.subject, request.body), *_followup_texts(run, request, prospect, market, sending)]
-    timezone = prospect.timezone or market.timezone
+    texts = [(request.subject or "", request.body or ""), *_followup_texts(run, request, market, sending)]
+    timezone = request.timezone or market.timezone
     domain = address.rpartition("@")[2].lower()
     rows: list[dict[str, Any]] = []
     for step, (subject, body) in enumerate(texts):
         delay = sending.followups[step - 1] if step else 0
         when = _when(run, market, timezone, box.name, domain, rows[-1]["send_at"] if rows else None, delay)
         message_id, token = new_message_id(box.own_domain)
-        draft = Draft(box.from_address, box.from_name, address, prospect.contact_name, subject, body,
+        draft = Draft(box.from_address, box.from_name, address, request.contact_name, subject, body,
                       reply_to=box.reply_to, in_reply_to=rows[0]["message_id"] if rows else None,
                       unsubscribe_mailto=sending.unsubscribe_mailto or box.from_address,
                       unsubscribe_url=sending.unsubscribe_url.replace("{token}", token)
@@ -133,17 +175,19 @@ def _plan_request(run: _Run, request: LinkRequest, prospect: Prospect | None) ->
     return rows
 
 
-def _recipient(run: _Run, request: LinkRequest, prospect: Prospect | None) -> str:
+def _recipient(run: _Run, request: Pending) -> str:
     """The prospect's address, refused when the request is not approved or nobody may be mailed."""
     if request.state != "approved":
         raise SendingError(f"request #{request.id} is {request.state}; only approved requests are scheduled")
     if not request.subject or not request.body:
         raise SendingError(f"request #{request.id} has no approved subject and body (approve it again)")
-    if prospect is None or not prospect.email:
+    if not request.email:
         raise SendingError(f"request #{request.id}: the prospect has no email address")
-    if prospect.do_not_contact or dnc.is_do_not_contact(run.session, prospect.email, prospect.host):
-        raise SendingError(f"request #{request.id}: {prospect.email} is on the do-not-contact list")
-    return prospect.email
+    blocked = run.blocklist.blocks(request.email, request.host) or run.blocklist.suppresses(
+        request.email, request.host)
+    if request.do_not_contact or blocked:
+        raise SendingError(f"request #{request.id}: {request.email} is on the do-not-contact list")
+    return request.email
 
 
 def _when(run: _Run, market: Market, timezone: str, mailbox: str, domain: str,
@@ -156,11 +200,14 @@ def _when(run: _Run, market: Market, timezone: str, mailbox: str, domain: str,
     return run.planner.place(market, timezone, mailbox, domain, previous, pitch=False, day_index=index)
 
 
-def _followup_texts(run: _Run, request: LinkRequest, prospect: Prospect, market: Market,
+def _followup_texts(run: _Run, request: Pending, market: Market,
                     sending: SendingSettings) -> list[tuple[str, str]]:
     """Subject and body of each follow-up, rendered now from approved text only."""
-    assert request.subject is not None
-    subject = reply_subject(request.subject, reply_prefix(market.language, sending.reply_prefix))
+    if not sending.followups:
+        return []
+    prospect = run.session.get(Prospect, request.prospect_id)
+    assert prospect is not None
+    subject = reply_subject(request.subject or "", reply_prefix(market.language, sending.reply_prefix))
     texts = []
     for number in range(1, len(sending.followups) + 1):
         rendered = run.renderer.render(market.tag, prospect, message=f"followup-{number}",
@@ -177,36 +224,45 @@ def _followup_texts(run: _Run, request: LinkRequest, prospect: Prospect, market:
     return texts
 
 
-def _row(run: _Run, request: LinkRequest, market: Market, box: MailboxSettings, step: int, delay: int,
+def _row(run: _Run, request: Pending, market: Market, box: MailboxSettings, step: int, delay: int,
          when: datetime, message_id: str, address: str, domain: str, timezone: str, subject: str,
          content: bytes, sha256: str, smtputf8: bool) -> dict[str, Any]:
-    """One outbox row as a dict for executemany."""
-    return {"campaign_id": request.campaign_id, "request_id": request.id, "prospect_id": request.prospect_id,
-            "market": market.tag, "step": step, "state": "scheduled", "mailbox": box.name,
-            "message_id": message_id, "thread_root": None, "sender": box.from_address,
-            "recipient": address, "recipient_domain": domain, "timezone": timezone, "subject": subject,
-            "send_at": when, "delay_days": delay, "manual": False, "content": content,
-            "content_sha256": sha256, "smtputf8": smtputf8, "attempts": 0,
-            "created_at": run.now, "updated_at": run.now}
+    """One outbox row's own values (the run's shared ones are added at insert)."""
+    return {"request_id": request.id, "prospect_id": request.prospect_id, "market": market.tag, "step": step,
+            "mailbox": box.name, "message_id": message_id, "sender": box.from_address, "recipient": address,
+            "recipient_domain": domain, "timezone": timezone, "subject": subject, "send_at": when,
+            "delay_days": delay, "content": content, "content_sha256": sha256, "smtputf8": smtputf8}
 
 
-def _write(run: _Run, planned: list[tuple[LinkRequest, list[dict[str, Any]]]]) -> None:
+ROW_COLUMNS = ("request_id", "prospect_id", "market", "step", "mailbox", "message_id", "sender",
+               "recipient", "recipient_domain", "timezone", "subject", "send_at", "delay_days", "content",
+               "content_sha256", "smtputf8", "thread_root")
+_ROW_VALUES = operator.itemgetter(*ROW_COLUMNS)
+
+
+def _write(run: _Run, planned: list[tuple[Pending, list[dict[str, Any]]]]) -> None:
     """Insert the rows, move the requests to `scheduled` and audit each, in the caller's transaction."""
     if not planned:
         return
-    rows: list[dict[str, Any]] = []
+    rows = []
     for _, request_rows in planned:
         root = request_rows[0]["message_id"]
-        rows.extend({**row, "thread_root": root if row["step"] else None} for row in request_rows)
+        for row in request_rows:
+            row["thread_root"] = root if row["step"] else None
+            rows.append(_ROW_VALUES(row))
     connection = run.session.connection()
-    connection.execute(insert(OUTBOX), rows)
+    shared = {"campaign_id": planned[0][0].campaign_id, "state": "scheduled", "manual": False, "attempts": 0,
+              "created_at": run.now, "updated_at": run.now}
+    bulk_insert(connection, OUTBOX, ROW_COLUMNS, rows, shared)
     ids = [request.id for request, _ in planned]
-    connection.execute(update(REQUESTS).where(REQUESTS.c.id.in_(ids), REQUESTS.c.state == "approved")
-                       .values(state="scheduled", updated_at=run.now))
-    connection.execute(insert(AUDIT), [
-        {"at": run.now, "actor": run.actor, "action": "request.state", "object_type": "request",
-         "object_id": str(request.id), "campaign_id": request.campaign_id,
-         "detail": {"from": "approved", "to": "scheduled", "messages": len(request_rows),
-                    "first_send_at": request_rows[0]["send_at"].isoformat()}}
-        for request, request_rows in planned])
+    for start in range(0, len(ids), CHUNK):
+        connection.execute(update(REQUESTS).where(REQUESTS.c.id.in_(ids[start:start + CHUNK]),
+                                                  REQUESTS.c.state == "approved")
+                           .values(state="scheduled", updated_at=run.now))
+    audit_rows = [(str(request.id), {"from": "approved", "to": "scheduled", "messages": len(request_rows),
+                                     "first_send_at": request_rows[0]["send_at"].isoformat()})
+                  for request, request_rows in planned]
+    bulk_insert(connection, AUDIT, ("object_id", "detail"), audit_rows,
+                {"at": run.now, "actor": run.actor, "action": "request.state", "object_type": "request",
+                 "campaign_id": planned[0][0].campaign_id})
     run.session.expire_all()

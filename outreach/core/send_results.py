@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Table, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlmodel import Session, col
 
 from outreach.core import audit, dnc
-from outreach.core.models import LinkRequest, Prospect, ProspectEvent
+from outreach.core.bulk import bulk_insert
+from outreach.core.claims import Claimed
+from outreach.core.models import AuditEntry, LinkRequest, Prospect, ProspectEvent
 from outreach.core.outbox_tables import OutboxMessage, SendLogEntry
 
 REQUESTS: Table = LinkRequest.__table__  # type: ignore[attr-defined]
 PROSPECTS: Table = Prospect.__table__  # type: ignore[attr-defined]
+OUTBOX: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
+SEND_LOG: Table = SendLogEntry.__table__  # type: ignore[attr-defined]
+AUDIT: Table = AuditEntry.__table__  # type: ignore[attr-defined]
+EVENTS: Table = ProspectEvent.__table__  # type: ignore[attr-defined]
 PRE_PITCH_STAGES = ("new", "qualified")
 """Stages a prospect leaves for `pitched` when its first message goes out."""
 
@@ -85,3 +92,46 @@ def settle_uncertain(session: Session, message: OutboxMessage, at: datetime, rep
     message.state, message.smtp_reply, message.updated_at = "uncertain", reply[:500], at
     session.add(message)
     _log(session, message, at, "uncertain", reply)
+
+
+def settle_sent_batch(session: Session, sent: Sequence[tuple[Claimed, datetime, str]]) -> None:
+    """Many accepted messages at once, with statements per batch rather than per message: the
+    send loop's hot path (it settles up to a batch of messages per transaction)."""
+    if not sent:
+        return
+    connection = session.connection()
+    connection.execute(update(OUTBOX).where(OUTBOX.c.id == bindparam("key")).values(
+        state="sent", sent_at=bindparam("at"), smtp_reply=bindparam("reply"), updated_at=bindparam("at")),
+        [{"key": item.id, "at": at, "reply": reply[:500]} for item, at, reply in sent])
+    bulk_insert(connection, SEND_LOG, ("mailbox", "outbox_id", "at", "recipient_domain", "reply"),
+                [(item.mailbox, item.id, at, item.recipient_domain, reply[:500])
+                 for item, at, reply in sent], {"outcome": "sent"})
+    pitches = [(item, at) for item, at, _ in sent if item.step == 0]
+    if pitches:
+        _pitched_batch(session, pitches)
+
+
+def _pitched_batch(session: Session, pitches: Sequence[tuple[Claimed, datetime]]) -> None:
+    """Requests of sent pitches become `sent`; their new or qualified prospects become `pitched`."""
+    connection = session.connection()
+    request_ids = [item.request_id for item, _ in pitches]
+    moving = set(connection.execute(select(REQUESTS.c.id).where(
+        REQUESTS.c.id.in_(request_ids), REQUESTS.c.state.in_(("scheduled", "sending")))).scalars())
+    moved = [(item, at) for item, at in pitches if item.request_id in moving]
+    if moved:
+        connection.execute(update(REQUESTS).where(REQUESTS.c.id == bindparam("key")).values(
+            state="sent", pitched_at=bindparam("at"), updated_at=bindparam("at")),
+            [{"key": item.request_id, "at": at} for item, at in moved])
+        bulk_insert(connection, AUDIT, ("at", "object_id", "campaign_id", "detail"),
+                    [(at, str(item.request_id), item.campaign_id, {"from": "scheduled", "to": "sent"})
+                     for item, at in moved],
+                    {"actor": "sender", "action": "request.state", "object_type": "request"})
+    prospect_ids = [item.prospect_id for item, _ in pitches]
+    fresh = set(connection.execute(select(PROSPECTS.c.id).where(
+        PROSPECTS.c.id.in_(prospect_ids), PROSPECTS.c.stage.in_(PRE_PITCH_STAGES))).scalars())
+    if fresh:
+        first = {item.prospect_id: at for item, at in reversed(pitches)}
+        connection.execute(update(PROSPECTS).where(PROSPECTS.c.id.in_(fresh)).values(stage="pitched"))
+        bulk_insert(connection, EVENTS, ("prospect_id", "at", "detail"),
+                    [(pid, first[pid], {"to": "pitched"}) for pid in sorted(fresh)],
+                    {"actor": "sender", "kind": "stage"})

@@ -4,6 +4,7 @@ was actually sent, even when that one went out late (retries, a pause, a person'
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlmodel import Session, col, select
@@ -25,19 +26,31 @@ def calendar_for(campaign: Campaign, market: str, timezone: str, at: datetime) -
     return _CALENDARS[key]
 
 
-def replan_next_step(session: Session, campaign: Campaign, sent: OutboxMessage, at: datetime) -> None:
-    """Move the next follow-up later when it would come sooner than its delay after `at`."""
-    query = select(OutboxMessage).where(col(OutboxMessage.request_id) == sent.request_id,
-                                        col(OutboxMessage.step) == sent.step + 1,
-                                        col(OutboxMessage.state) == "scheduled")
-    following = session.exec(query).first()
-    if following is None or following.manual:
-        return
+def replan_after(session: Session, campaign: Campaign, sent: Sequence[tuple[int, int, datetime]]) -> int:
+    """After messages (request id, step, sent at) went out, move each request's next follow-up later
+    when it would come sooner than its business-day delay after the real send; returns how many moved."""
+    if not sent:
+        return 0
+    when = {(request_id, step + 1): at for request_id, step, at in sent}
+    query = select(OutboxMessage).where(col(OutboxMessage.request_id).in_({key[0] for key in when}),
+                                        col(OutboxMessage.state) == "scheduled",
+                                        col(OutboxMessage.manual).is_(False))
+    moved = 0
+    for following in session.exec(query).all():
+        at = when.get((following.request_id, following.step))
+        if at is not None and _replan(campaign, following, at):
+            session.add(following)
+            moved += 1
+    return moved
+
+
+def _replan(campaign: Campaign, following: OutboxMessage, at: datetime) -> bool:
+    """Give a follow-up a time in the open day `delay_days` business days after `at`, if it is sooner."""
     calendar = calendar_for(campaign, following.market, following.timezone, at)
     day = calendar.days[calendar.add_business_days(at, following.delay_days)]
     if following.send_at >= day.windows[0][0]:
-        return
+        return False
     spread = random.Random(following.id).random() * day.seconds  # noqa: S311  (timing, not secrets)
     following.send_at = day.at_offset(spread).replace(microsecond=0)
     following.updated_at = at
-    session.add(following)
+    return True

@@ -18,7 +18,7 @@ import holidays
 from outreach.core.campaign import WEEKDAYS, Market
 from outreach.errors import SendingError
 
-HORIZON_DAYS = 800
+HORIZON_DAYS = 400
 """How far ahead a calendar looks for open days (caps can push a long queue far out)."""
 
 

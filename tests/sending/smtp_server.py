@@ -81,8 +81,11 @@ SERVER_SCRIPT = """
 import asyncio, sys, os
 from aiosmtpd.smtp import SMTP
 
+DELAY = float(sys.argv[2]) if len(sys.argv) > 2 else 0.0
+
 class Keep:
     async def handle_DATA(self, server, session, envelope):
+        await asyncio.sleep(DELAY)
         line = envelope.original_content.split(b"Message-ID: ", 1)[1].split(b"\\r\\n", 1)[0]
         with open(sys.argv[1], "ab") as log:
             log.write(line + b"\\n")
@@ -99,10 +102,10 @@ async def main():
 
 asyncio.run(main())
 """
-"""A separate-process aiosmtpd that appends each accepted Message-ID to a file (argv[1]) and
-prints its port."""
+"""A separate-process aiosmtpd that appends each accepted Message-ID to a file (argv[1]), waits
+argv[2] seconds before each answer, and prints its port."""
 
 
-def server_command(log_path: str) -> list[str]:
+def server_command(log_path: str, delay: float = 0.0) -> list[str]:
     """The command line that starts the separate-process server."""
-    return [sys.executable, "-c", SERVER_SCRIPT, log_path]
+    return [sys.executable, "-c", SERVER_SCRIPT, log_path, str(delay)]

@@ -22,9 +22,12 @@ NOW = datetime(2026, 11, 13, 20, 0, tzinfo=UTC)
 """A Friday evening in UTC (afternoon in Mexico City, night in Madrid)."""
 
 
-def sending_campaign(**sending: Any) -> dict[str, Any]:
-    """The two-market test campaign with Mon-Thu 09:30-11:30 windows and a [sending] table."""
+def sending_campaign(*, velocity_lifted: bool = False, **sending: Any) -> dict[str, Any]:
+    """The two-market test campaign with Mon-Thu 09:30-11:30 windows and a [sending] table; the
+    velocity rule's caps lifted when asked (it spreads 120 pitches over weeks otherwise)."""
     data = copy.deepcopy(base_campaign())
+    if velocity_lifted:
+        data["rules"] = {"velocity": {"requests_7d": 100_000, "requests_30d": 100_000}}
     data["sending"] = {"followups": [], **sending}
     data["markets"]["es-MX"].update({"business_hours": ["09:30-11:30"],
                                      "business_days": ["mon", "tue", "wed", "thu"]})

@@ -1,0 +1,95 @@
+"""Scheduling benchmark: 100k approved requests over 20 markets turned into outbox rows.
+
+Target (issue 7): scheduling 100k requests <= 5 s. The figure covers `schedule_market` for every
+market: reading the requests and prospects, planning each send time (recipient-zone windows,
+holidays, mailbox caps, domain spacing, velocity), composing each message's bytes, inserting the
+rows, moving the requests to `scheduled` and auditing each, committed. Not included: creating the
+100k prospects and requests beforehand, and process start-up. Pitches only by default; `--followups`
+adds two follow-ups per request (rendered from approved templates, which costs much more).
+Run: .venv/bin/python bench/schedule_bench.py [--requests N] [--db PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import func, insert, select
+
+from bench.gate_bench import MARKETS, write_campaign
+from outreach.core.campaign import Campaign
+from outreach.core.models import LinkRequest, Prospect
+from outreach.core.outbox_tables import OutboxMessage
+from outreach.core.schedule import schedule_markets
+from outreach.core.send_accounts import MailboxSettings
+from outreach.core.store import Store
+
+NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
+ZONES = {"es-MX": ["America/Mexico_City", "America/Tijuana", "America/Monterrey"],
+         "en-US": ["America/New_York", "America/Chicago", "America/Los_Angeles"]}
+MAILBOX = MailboxSettings(name="default", host="127.0.0.1", from_address="press@site.com", daily_cap=None,
+                          domain_gap_seconds=60)
+
+
+def populate(store: Store, campaign: Campaign, count: int) -> int:
+    """Prospects and approved requests spread over the markets, bulk-inserted; the campaign id."""
+    chance = random.Random(7)
+    campaign_id = store.campaign_id(campaign)
+    tags = list(MARKETS)
+    with store.transaction() as session:
+        prospects, requests = [], []
+        for number in range(count):
+            tag = tags[number % len(tags)]
+            domain = f"medio{number % (count // 3 + 1)}.example.com"
+            prospects.append({"id": number + 1, "campaign_id": campaign_id, "market": tag,
+                              "identity": f"p{number}", "domain": domain, "email": f"editor{number}@{domain}",
+                              "contact_name": "Ana Pérez", "stage": "qualified", "do_not_contact": False,
+                              "metrics": {}, "locality": "local", "country_source": "explicit",
+                              "language_source": "explicit", "created_at": NOW, "updated_at": NOW,
+                              "timezone": chance.choice(ZONES[tag]) if tag in ZONES else None})
+            requests.append({"campaign_id": campaign_id, "market": tag, "prospect_id": number + 1,
+                             "page_url": campaign.market(tag).pages[0].url, "anchor": "Site",
+                             "anchor_class": "branded", "state": "approved", "template": "pitch",
+                             "locality": "local", "subject": f"Datos para el número {number}",
+                             "body": "Buen día:\n\nLe escribo de Site con datos nuevos.\n\nSaludos,\nLucía\n",
+                             "created_by": "bench", "created_at": NOW, "updated_at": NOW})
+        session.execute(insert(Prospect), prospects)
+        session.execute(insert(LinkRequest), requests)
+    return campaign_id
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=100_000)
+    parser.add_argument("--db", type=Path, default=None)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="schedule-bench-"))
+    campaign = write_campaign(folder)
+    campaign = campaign.model_copy(update={"sending": campaign.sending.model_copy(update={"followups": ()})})
+    database = args.db or folder / "bench.db"
+    store = Store.open(f"sqlite:///{database}", "bench")
+    campaign_id = populate(store, campaign, args.requests)
+    print(f"load average before: {os.getloadavg()}")
+    wall, cpu = time.perf_counter(), time.process_time()
+    with store.transaction() as session:
+        report = schedule_markets(session, campaign, campaign_id, None, actor="bench", mailboxes=[MAILBOX],
+                                  now=NOW, rng=random.Random(1))
+    total = report.messages
+    assert not report.skipped, report.skipped[:3]
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    with store.transaction() as session:
+        stored = session.execute(select(func.count()).select_from(OutboxMessage)).scalar_one()
+        last = session.execute(select(func.max(OutboxMessage.send_at))).scalar_one()
+    print(f"scheduled {args.requests} requests -> {total} messages ({stored} rows), "
+          f"last send {last:%Y-%m-%d}")
+    print(f"wall {wall:.2f} s, CPU {cpu:.2f} s, {args.requests / wall:,.0f} requests/s "
+          f"(target <= 5 s for 100k); load average after: {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()

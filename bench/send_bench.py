@@ -1,0 +1,100 @@
+"""Sending benchmark: 10k queued messages to a local aiosmtpd (its own process), caps lifted, one worker.
+
+Target (issue 7): >= 300 messages/s from one worker. The figure covers `SendLoop.run_once`: claiming
+in batches (each claim committed before sending), stamping Date on the stored bytes, SMTP over one
+reused connection (MAIL, RCPT, DATA per message), and settling each batch in one transaction
+(message state, send log, request and prospect moves, audit). Not included: scheduling the
+messages beforehand, and starting the server.
+Run: .venv/bin/python bench/send_bench.py [--messages N] [--batch N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from bench.schedule_bench import NOW, populate, write_campaign
+from outreach.core.mailer import SendLoop
+from outreach.core.outbox_tables import OutboxMessage
+from outreach.core.schedule import schedule_markets
+from outreach.core.send_accounts import MailboxSettings
+from outreach.core.store import Store
+
+SERVER = """
+import asyncio
+from aiosmtpd.smtp import SMTP
+
+class Count:
+    received = 0
+    async def handle_DATA(self, server, session, envelope):
+        Count.received += 1
+        return "250 2.0.0 queued"
+
+async def main():
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(lambda: SMTP(Count(), hostname="bench", decode_data=False),
+                                      "127.0.0.1", 0)
+    print(server.sockets[0].getsockname()[1], flush=True)
+    await asyncio.Event().wait()
+
+asyncio.run(main())
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=10_000)
+    parser.add_argument("--batch", type=int, default=50)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="send-bench-"))
+    campaign = write_campaign(folder)
+    campaign = campaign.model_copy(update={"sending": campaign.sending.model_copy(update={"followups": ()})})
+    store = Store.open(f"sqlite:///{folder / 'bench.db'}", "bench")
+    campaign_id = populate(store, campaign, args.messages)
+    server = subprocess.Popen([sys.executable, "-c", SERVER], stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        port = int(server.stdout.readline())
+        box = MailboxSettings(name="default", host="127.0.0.1", port=port, security="none",
+                              from_address="press@site.com", daily_cap=None, domain_gap_seconds=0)
+        with store.transaction() as session:
+            schedule_markets(session, campaign, campaign_id, None, actor="bench", mailboxes=[box], now=NOW,
+                             rng=random.Random(1))
+        sender = SendLoop(store.engine, campaign, campaign_id, [box], worker="bench", batch=args.batch)
+        print(f"load average before: {os.getloadavg()}")
+        wall, cpu = time.perf_counter(), time.process_time()
+        report = asyncio.run(sender.run_once()) if not os.environ.get("PROFILE") else _profiled(sender)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    finally:
+        server.kill()
+    with store.transaction() as session:
+        sent = session.execute(select(func.count()).select_from(OutboxMessage)
+                               .where(OutboxMessage.state == "sent")).scalar_one()
+    print(f"{dict(report.outcomes)}; {sent} rows sent; batch {args.batch}")
+    print(f"wall {wall:.2f} s, worker CPU {cpu:.2f} s: {report.total / wall:,.0f} messages/s "
+          f"(target >= 300); load average after: {os.getloadavg()}")
+
+
+def _profiled(sender: SendLoop) -> object:
+    """Run under cProfile and print the top functions (PROFILE=1)."""
+    import cProfile
+    import pstats
+
+    profile = cProfile.Profile()
+    report = profile.runcall(asyncio.run, sender.run_once())
+    pstats.Stats(profile).sort_stats("tottime").print_stats(30)
+    return report
+
+
+if __name__ == "__main__":
+    main()
+

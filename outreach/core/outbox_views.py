@@ -1,0 +1,105 @@
+"""The outbox as people look at it: the queue with local and UTC times, and each mailbox's caps."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlmodel import Session, col
+
+from outreach.core.claims import COUNTED
+from outreach.core.outbox_tables import MailboxPause, OutboxMessage, SendLogEntry
+from outreach.core.send_accounts import MailboxSettings
+from outreach.core.windows import zone
+
+STEP_NAMES = ("pitch", "followup-1", "followup-2", "followup-3", "followup-4", "followup-5")
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One outbox message as the queue shows it."""
+
+    id: int
+    request_id: int
+    market: str
+    step: str
+    state: str
+    recipient: str
+    mailbox: str
+    send_at_utc: datetime
+    send_at_local: datetime
+    """The same instant in the recipient's zone."""
+    timezone: str
+    subject: str
+    attempts: int
+    note: str
+    """The server's last reply, why it stopped, or who resolved it."""
+
+    def as_json(self) -> dict[str, Any]:
+        """The row with ISO 8601 times, for `--json`."""
+        data = asdict(self)
+        data["send_at_utc"] = self.send_at_utc.isoformat()
+        data["send_at_local"] = self.send_at_local.isoformat()
+        return data
+
+
+def queue(session: Session, campaign_id: int, *, market: str | None = None,
+          states: Sequence[str] | None = ("scheduled", "sending", "uncertain"),
+          limit: int = 500) -> list[QueueRow]:
+    """Messages of a campaign, soonest first, with their local and UTC send times."""
+    query = select(OutboxMessage).where(col(OutboxMessage.campaign_id) == campaign_id)
+    if market is not None:
+        query = query.where(col(OutboxMessage.market) == market)
+    if states:
+        query = query.where(col(OutboxMessage.state).in_(list(states)))
+    query = query.order_by(col(OutboxMessage.send_at), col(OutboxMessage.id)).limit(limit)
+    return [_row(message) for message in session.scalars(query).all()]
+
+
+def _row(message: OutboxMessage) -> QueueRow:
+    step = STEP_NAMES[message.step] if message.step < len(STEP_NAMES) else f"step-{message.step}"
+    note = message.stop_reason or (f"{message.resolution} ({message.resolved_by})" if message.resolution
+                                   else message.smtp_reply or "")
+    return QueueRow(message.id or 0, message.request_id, message.market, step, message.state,
+                    message.recipient, message.mailbox, message.send_at,
+                    message.send_at.astimezone(zone(message.timezone)), message.timezone, message.subject,
+                    message.attempts, note)
+
+
+@dataclass(frozen=True)
+class MailboxUsage:
+    """How much of a mailbox's caps the last day and hour used, and whether it is paused."""
+
+    name: str
+    sent_24h: int
+    daily_cap: int | None
+    sent_1h: int
+    hourly_cap: int | None
+    waiting: int
+    """Messages of this mailbox still scheduled."""
+    paused: str | None
+    """Why it is paused, or None."""
+
+
+def mailbox_usage(session: Session, mailboxes: Sequence[MailboxSettings],
+                  now: datetime) -> list[MailboxUsage]:
+    """Each configured mailbox's caps used, waiting messages and pause."""
+    rows = []
+    for box in mailboxes:
+        pause = session.get(MailboxPause, box.name)
+        waiting = session.execute(select(func.count()).select_from(OutboxMessage).where(
+            col(OutboxMessage.mailbox) == box.name, col(OutboxMessage.state) == "scheduled")).scalar_one()
+        rows.append(MailboxUsage(box.name, _sent_since(session, box.name, now - timedelta(hours=24)),
+                                 box.daily_cap, _sent_since(session, box.name, now - timedelta(hours=1)),
+                                 box.hourly_cap, int(waiting), pause.reason if pause else None))
+    return rows
+
+
+def _sent_since(session: Session, mailbox: str, since: datetime) -> int:
+    query = select(func.count()).select_from(SendLogEntry).where(
+        col(SendLogEntry.mailbox) == mailbox, col(SendLogEntry.at) >= since,
+        col(SendLogEntry.outcome).in_(COUNTED))
+    return int(session.execute(query).scalar_one())

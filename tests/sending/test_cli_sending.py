@@ -1,0 +1,147 @@
+"""`outreach schedule`, `send` and `outbox` from the command line, against a separate-process aiosmtpd."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import select
+from typer.testing import CliRunner
+
+from outreach.cli import app
+from outreach.core import audit
+from outreach.core.outbox_tables import OutboxMessage
+from outreach.core.schedule import schedule_market
+from outreach.errors import ConfigError
+from outreach.settings import load_settings
+from tests.sending.processes import received, server_process
+from tests.sending.world import NOW, World, sending_campaign
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def world(tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> World:
+    monkeypatch.setenv("OUTREACH_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("OUTREACH_SMTP_PORT", "1")
+    monkeypatch.setenv("OUTREACH_SMTP_SECURITY", "none")
+    monkeypatch.setenv("OUTREACH_FROM", "Lucía Romero <lucia@site.com>")
+    made = World.make(tmp_path / "ws", sqlite_url, sending_campaign())
+    made.request(email="ana@diario.mx")
+    made.request(email="luis@tijuana.mx", timezone="America/Tijuana")
+    return made
+
+
+def run(world: World, *args: str) -> Any:
+    return runner.invoke(app, ["-C", str(world.root), "--db", str(world.store.engine.url), *args])
+
+
+def queue_past(world: World) -> None:
+    """Queue both requests as if scheduled a few weeks ago, so they are due now."""
+    with world.store.transaction() as session:
+        schedule_market(session, world.campaign, world.campaign_id, "es-MX", actor="maria",
+                        mailboxes=load_settings().sending_mailboxes(), now=NOW)
+
+
+def rows(world: World) -> list[OutboxMessage]:
+    with world.store.transaction() as session:
+        return list(session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all())
+
+
+def test_schedule_a_market_shows_local_and_utc_times(world: World) -> None:
+    result = run(world, "schedule", "--market", "es-MX")
+    assert result.exit_code == 0, result.output
+    assert "queued 2 request(s), 2 message(s)" in result.output
+    assert "America/Tijuana" in result.output and "America/Mexico_City" in result.output
+    listed = json.loads(run(world, "schedule", "--market", "es-MX", "--json").stdout)
+    tijuana = next(row for row in listed if row["recipient"] == "luis@tijuana.mx")
+    assert tijuana["send_at_local"].endswith("-08:00") and tijuana["send_at_utc"].endswith("+00:00")
+
+
+def test_schedule_now_sends_one_message_first_and_is_audited(world: World) -> None:
+    run(world, "schedule", "--market", "es-MX")
+    request_id = rows(world)[1].request_id
+    result = run(world, "schedule", str(request_id), "--now")
+    assert result.exit_code == 0, result.output
+    assert "goes with the next `outreach send`" in result.output
+    now_row = rows(world)[1]
+    assert now_row.manual
+    with world.store.transaction() as session:
+        entry = audit.entries(session, object_type="outbox", object_id=str(now_row.id))[0]
+        assert (entry.action, entry.actor) == ("outbox.send-now", "tester")
+
+
+def test_dry_run_lists_what_is_due_and_changes_nothing(world: World) -> None:
+    queue_past(world)
+    before = [(row.state, row.attempts) for row in rows(world)]
+    result = run(world, "send", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("would send") == 2 and "nothing sent (--dry-run)" in result.output
+    assert [(row.state, row.attempts) for row in rows(world)] == before
+
+
+def test_send_once_delivers_through_a_separate_server_process(world: World, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    queue_past(world)
+    log = tmp_path / "server.log"
+    with server_process(log) as port:
+        monkeypatch.setenv("OUTREACH_SMTP_PORT", str(port))
+        result = run(world, "send", "--once", "--worker", "cli")
+    assert result.exit_code == 0, result.output
+    assert "sent run: sent 2" in result.output
+    assert set(received(log)) == {row.message_id for row in rows(world)}
+    assert {row.state for row in rows(world)} == {"sent"}
+
+
+def test_uncertain_messages_are_listed_and_resolved(world: World) -> None:
+    run(world, "schedule", "--market", "es-MX")
+    with world.store.transaction() as session:
+        row = session.get(OutboxMessage, rows(world)[0].id)
+        row.state = "uncertain"
+        session.add(row)
+    listed = json.loads(run(world, "outbox", "list", "--uncertain", "--json").stdout)
+    assert [item["recipient"] for item in listed["messages"]] == ["ana@diario.mx"]
+    assert listed["mailboxes"][0]["name"] == "default"
+    bare = run(world, "outbox")
+    assert bare.exit_code == 0 and "mailbox default: 0/50 in 24 h, 1 waiting" in bare.output
+    refused = run(world, "outbox", "resolve", str(rows(world)[0].id))
+    assert refused.exit_code != 0 and "--delivered or --not-delivered" in refused.output
+    result = run(world, "outbox", "resolve", str(rows(world)[0].id), "--not-delivered", "--note", "bounced")
+    assert result.exit_code == 0, result.output
+    assert "not-delivered, now failed" in result.output
+    again = run(world, "outbox", "resolve", str(rows(world)[0].id), "--delivered")
+    assert again.exit_code == 2 and "is failed, not uncertain" in again.output
+
+
+def test_resume_a_mailbox_that_is_not_paused_is_a_clear_error(world: World) -> None:
+    result = run(world, "outbox", "resume", "default")
+    assert result.exit_code == 2 and "mailbox 'default' is not paused" in result.output
+
+
+def test_smtp_settings_come_from_the_environment_and_never_reach_the_store(
+        world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OUTREACH_SMTP_USER", "lucia")
+    monkeypatch.setenv("OUTREACH_SMTP_PASSWORD", "s3cret-pässword")
+    [box] = load_settings().sending_mailboxes()
+    assert (box.host, box.user, box.from_address, box.from_name) == ("127.0.0.1", "lucia", "lucia@site.com",
+                                                                     "Lucía Romero")
+    assert box.password is not None and "s3cret" not in repr(box)
+    queue_past(world)
+    run(world, "send", "--once")
+    with world.store.engine.connect() as connection:
+        tables = [name for (name,) in connection.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))]
+        dump = " ".join(str(row) for table in tables for row in connection.execute(text(f'SELECT * FROM "{table}"')))
+    assert "s3cret" not in dump and "lucia@site.com" in dump
+
+
+def test_a_host_without_a_from_address_is_a_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OUTREACH_SMTP_HOST", "smtp.site.com")
+    with pytest.raises(ConfigError, match="OUTREACH_FROM is not"):
+        load_settings().sending_mailboxes()
+    monkeypatch.setenv("OUTREACH_FROM", "lucia@site.com")
+    monkeypatch.setenv("OUTREACH_SMTP_SECURITY", "ssl")
+    with pytest.raises(ConfigError, match="smtp_security"):
+        load_settings()
