@@ -7,7 +7,7 @@ import tomllib
 from email.utils import parseaddr
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -68,6 +68,16 @@ class Settings(BaseSettings):
     imap_user: str | None = None
     imap_password: SecretStr | None = None
     imap_security: ImapSecurity = "tls"
+
+    @field_validator("imap_mailboxes")
+    @classmethod
+    def _distinct_imap_names(cls, boxes: tuple[ImapMailbox, ...]) -> tuple[ImapMailbox, ...]:
+        """Sync state is kept per mailbox name, so two mailboxes may not share one."""
+        names = [box.name for box in boxes]
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise ValueError(f"two IMAP mailboxes are named {', '.join(repeated)}: give each its own name")
+        return boxes
 
     @classmethod
     def settings_customise_sources(

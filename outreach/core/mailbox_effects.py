@@ -24,17 +24,26 @@ def prospects_with_email(session: Session, address: str) -> list[Prospect]:
     return list(session.exec(query).all())
 
 
+def settle_if_uncertain(session: Session, sent: OutboxMessage, actor: str, why: str) -> list[str]:
+    """An answer or a bounce to an uncertain message proves it left: settle it as sent."""
+    if sent.state != "uncertain" or sent.id is None:
+        return []
+    outbox.resolve_uncertain(session, sent.id, delivered=True, actor=actor, note=f"{why} arrived ({VIA})")
+    return ["uncertain message settled as sent"]
+
+
 def on_reply(session: Session, sent: OutboxMessage, actor: str) -> list[str]:
     """A person answered what we sent: the request is replied, its follow-ups stop, the prospect moves on."""
-    effects = []
-    request = session.get(LinkRequest, sent.request_id)
+    effects = settle_if_uncertain(session, sent, actor, "a reply")
+    request = session.get(LinkRequest, sent.request_id, populate_existing=True)
     if request is not None and request.state == "sent":
         requests.move(session, request, "replied", actor, reason=f"reply to {sent.message_id} (via {VIA})")
         effects.append("request replied")
     stopped = outbox.stop_followups(session, sent.request_id, reason="reply", actor=actor)
     if stopped:
         effects.append(f"{stopped} follow-up(s) stopped")
-    prospect = session.get(Prospect, sent.prospect_id)
+    # Re-read: settling an uncertain pitch may have just moved it with a core UPDATE.
+    prospect = session.get(Prospect, sent.prospect_id, populate_existing=True)
     if prospect is not None and _before(prospect.stage, "replied") and not prospect.do_not_contact:
         change_stage(session, sent.prospect_id, "replied", actor=actor, reason=f"reply via {VIA}")
         effects.append("prospect replied")
@@ -72,7 +81,7 @@ def on_unsubscribe(session: Session, request: Unsubscribe, sent: OutboxMessage |
 def on_bounce(session: Session, bounce: Bounce, sent: OutboxMessage | None, actor: str) -> list[str]:
     """A bounce: logged against the sending mailbox; a hard one suppresses the address and stops its mail."""
     reply = f"{bounce.status} {bounce.diagnostic}".strip()
-    effects = []
+    effects = settle_if_uncertain(session, sent, actor, "a bounce") if sent is not None else []
     if sent is not None and sent.id is not None:
         outbox.record_bounce(session, sent.id, hard=bounce.hard, actor=actor, reply=reply)
         effects.append(f"logged against mailbox {sent.mailbox}")
@@ -91,7 +100,7 @@ def on_bounce(session: Session, bounce: Bounce, sent: OutboxMessage | None, acto
 
 def _close_request(session: Session, request_id: int, why: str, actor: str) -> list[str]:
     """A sent (or replied) request that can no longer succeed is lost, with the reason."""
-    request = session.get(LinkRequest, request_id)
+    request = session.get(LinkRequest, request_id, populate_existing=True)
     if request is None or request.state not in ("sent", "replied"):
         return []
     requests.move(session, request, "lost", actor, reason=f"{why} (via {VIA})")

@@ -107,3 +107,9 @@ def test_environment_mailbox_needs_user_and_password(monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("OUTREACH_IMAP_SECURITY", "none")
     with pytest.raises(ConfigError, match=r"imap_security"):
         load_settings()
+
+
+def test_two_imap_mailboxes_may_not_share_a_name() -> None:
+    box = ImapMailbox(name="desk", host="imap.agency.test", user="desk", password="secret")
+    with pytest.raises(ConfigError, match=r"two IMAP mailboxes are named desk"):
+        load_settings(imap_mailboxes=(box, box))

@@ -244,3 +244,15 @@ def _counts(mail: MailWorld) -> tuple[int, ...]:
     with mail.world.store.transaction() as session:
         return tuple(len(session.exec(select(model)).all())
                      for model in (InboundEvent, DoNotContact, Suppression, SendLogEntry))
+
+
+def test_a_reply_to_an_uncertain_pitch_proves_it_was_delivered(
+        mail: MailWorld, account: Account, imap_box: ImapMailbox) -> None:
+    sent = mail.pitch("laura.mendez@diario-ejemplo.com.mx", "pitch-es-mx-1.outreach@agency.test", state="uncertain")
+    account.append("INBOX", mail.raw("reply_gmail_es.eml"))
+    assert _sync(mail, imap_box).events == {"reply": 1}
+    with mail.world.store.transaction() as session:
+        pitch = session.get(OutboxMessage, sent.pitch.id)
+        assert (pitch.state, pitch.resolution) == ("sent", "delivered")
+    assert _state(mail, sent.request_id, sent.prospect_id) == ("replied", "replied", False)
+    assert mail.outbox(sent.request_id)[1:] == [(1, "stopped", "reply"), (2, "stopped", "reply")]
