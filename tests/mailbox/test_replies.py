@@ -102,3 +102,38 @@ def test_broken_headers_do_not_raise() -> None:
     assert message.sent_at is None
     assert message.thread_ids == ()
     assert "hola" in message.text
+
+
+def _plain(body: str, *headers: str) -> bytes:
+    head = "\r\n".join(("From: editor@zeitung.de", "Subject: Re: Daten", "In-Reply-To: <p1@agency.test>",
+                        "Content-Type: text/plain; charset=utf-8", *headers))
+    return f"{head}\r\n\r\n{body}\r\n".encode()
+
+
+@pytest.mark.parametrize(("body", "reason"), [
+    ("Vielen Dank für Ihre Nachricht. Ich bin bis zum 4. Januar nicht im Büro.",
+     "out-of-office (de): nicht im buro"),
+    ("Bonjour, je suis absente du bureau jusqu'au 3 janvier.", "out-of-office (fr): absente du bureau"),
+    ("I am currently out of the office with limited access to email.", "out-of-office (en): out of the office"),
+    ("Estoy de vacaciones hasta el lunes 12.", "out-of-office (es): estoy de vacaciones hasta"),
+])
+def test_out_of_office_wording_in_each_language(body: str, reason: str) -> None:
+    assert read(_plain(body))[1].auto_reason == reason
+
+
+@pytest.mark.parametrize("body", [
+    "I'll be back on Monday, let's talk then. Send the data please.",
+    "Danke! Ich bin ab dem 5. wieder erreichbar, dann schauen wir uns das an.",
+    "Merci, je reviens vers vous à mon retour de réunion.",
+])
+def test_genuine_replies_mentioning_absence_are_replies(body: str) -> None:
+    assert read(_plain(body))[1].auto_reason is None
+
+
+@pytest.mark.parametrize(("header", "reason"), [
+    ("Auto-Submitted: auto-generated", "Auto-Submitted: auto-generated"),
+    ("X-Autorespond: 1", "x-autorespond"),
+    ("Precedence: bulk", "Precedence: bulk"),
+])
+def test_more_auto_reply_headers(header: str, reason: str) -> None:
+    assert read(_plain("Thanks.", header))[1].auto_reason == reason
