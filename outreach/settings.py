@@ -68,6 +68,8 @@ class Settings(BaseSettings):
     imap_user: str | None = None
     imap_password: SecretStr | None = None
     imap_security: ImapSecurity = "tls"
+    imap_sync_minutes: int = Field(10, ge=0)
+    """How often the app syncs the mailboxes in the background; 0 syncs only when asked."""
 
     @field_validator("imap_mailboxes")
     @classmethod

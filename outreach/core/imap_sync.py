@@ -8,10 +8,13 @@ sync resumes where it stopped. Run it off the UI thread: it blocks on the networ
 
 from __future__ import annotations
 
+import zlib
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from sqlalchemy import text
 from sqlmodel import Session, select
 
 from outreach.core import outbox
@@ -114,7 +117,7 @@ def _sync_folder(store: Store, imap: ImapSession, folder: str, campaign_id: int 
     for start in range(0, len(uids), box.batch):
         chunk = uids[start:start + box.batch]
         fetched = list(imap.fetch(chunk))
-        with store.transaction() as session:
+        with folder_lock(store, box.name, folder) as session:
             for uid, raw in fetched:
                 where = Where(box.name, folder, uidvalidity, uid, store.actor, campaign_id)
                 report.events.update(event.kind for event in record_message(session, where, raw))
@@ -122,15 +125,33 @@ def _sync_folder(store: Store, imap: ImapSession, folder: str, campaign_id: int 
         report.read += len(fetched)
         _notify(progress, SyncProgress(box.name, folder, report.read, len(uids)))
     if not uids or rescanned:
-        with store.transaction() as session:
+        with folder_lock(store, box.name, folder) as session:
             _advance(session, box.name, folder, uidvalidity, max(uids, default=last_uid), 0)
     return report
 
 
+@contextmanager
+def folder_lock(store: Store, mailbox: str, folder: str) -> Iterator[Session]:
+    """A transaction holding the folder's write lock, so two syncs of one folder (the app's and a cron
+    job's) take turns and the second finds the first one's events."""
+    with store.engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.execution_options(sqlite_begin="IMMEDIATE")
+        with Session(bind=connection, expire_on_commit=False) as session, session.begin():
+            if connection.dialect.name == "postgresql":
+                key = zlib.crc32(f"outreach-mailbox:{mailbox}/{folder}".encode())
+                session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+            yield session
+
+
 def _advance(session: Session, mailbox: str, folder: str, uidvalidity: int, last_uid: int, read: int) -> None:
-    """Move the folder's state on, in the transaction that recorded the batch."""
+    """Move the folder's state forward (never back), in the transaction that recorded the batch."""
     state = _state(session, mailbox, folder)
-    state.uidvalidity, state.last_uid = uidvalidity, last_uid
+    same = state.uidvalidity == uidvalidity
+    if same and state.last_uid >= last_uid and read:
+        return  # a concurrent sync got here first
+    state.uidvalidity = uidvalidity
+    state.last_uid = max(last_uid, state.last_uid) if same else last_uid
     state.messages_seen += read
     state.synced_at = utcnow()
     session.add(state)

@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from outreach.core import outbox
@@ -52,6 +53,10 @@ def record_message(session: Session, where: Where, raw: bytes) -> list[InboundEv
             if bounces is not None:
                 return [_bounce(session, where, info, bounce) for bounce in bounces]
             return _answer(session, where, info)
+    except IntegrityError as exc:
+        if _already_recorded(session, where.mailbox, info.key):
+            return []  # another sync (the app's, a cron job's) recorded it first; its effects stand
+        return _error(session, where, info.key, exc)
     except Exception as exc:  # as above: record the failure, roll back this message, go on
         return _error(session, where, info.key, exc)
 

@@ -28,8 +28,9 @@ class Host(App[None]):
         yield MailboxPane(self.workspace)
 
 
-def _workspace(mail: MailWorld, url: str, *boxes: ImapMailbox) -> Workspace:
-    settings = load_settings(campaign=mail.world.root, database_url=url, imap_mailboxes=boxes)
+def _workspace(mail: MailWorld, url: str, *boxes: ImapMailbox, minutes: int = 0) -> Workspace:
+    settings = load_settings(campaign=mail.world.root, database_url=url, imap_mailboxes=boxes,
+                             imap_sync_minutes=minutes)
     return Workspace(settings, mail.world.campaign, mail.world.store)
 
 
@@ -94,6 +95,20 @@ async def test_sync_runs_in_a_worker_with_progress(tmp_path: Path, sqlite_url: s
         assert app.query_one("#mailbox-progress", ProgressBar).percentage == 1.0
         events = app.query_one("#mailbox-events", DataTable)
         assert events.row_count == 1 and events.get_row_at(0)[4] == f"#{sent.request_id}"
+
+
+async def test_the_app_syncs_in_the_background_when_mailboxes_are_configured(
+        tmp_path: Path, sqlite_url: str, account: Account, imap_box: ImapMailbox) -> None:
+    mail = MailWorld.make(tmp_path / "ws", sqlite_url)
+    mail.pitch("ghost@diario-ejemplo.com.mx", "pitch-es-mx-2.outreach@agency.test")
+    account.append("INBOX", mail.raw("dsn_postfix_hard.eml"))
+    app = Host(_workspace(mail, sqlite_url, imap_box, minutes=10))
+    async with app.run_test(size=(140, 50)) as pilot:
+        for _ in range(3):  # the first load, the sync, the load after it
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        assert str(app.query_one("#mailbox-status", Static).render()) == "Synced: 1 message(s) read, 1 hard-bounce."
+        assert app.query_one("#mailbox-markets", DataTable).get_row_at(0)[:4] == ["es-MX", "0", "0", "1"]
 
 
 async def test_sync_without_a_mailbox_is_a_notification(tmp_path: Path, sqlite_url: str) -> None:

@@ -256,3 +256,31 @@ def test_a_reply_to_an_uncertain_pitch_proves_it_was_delivered(
         assert (pitch.state, pitch.resolution) == ("sent", "delivered")
     assert _state(mail, sent.request_id, sent.prospect_id) == ("replied", "replied", False)
     assert mail.outbox(sent.request_id)[1:] == [(1, "stopped", "reply"), (2, "stopped", "reply")]
+
+
+def test_two_syncs_at_once_record_each_message_once(mail: MailWorld, account: Account,
+                                                    imap_box: ImapMailbox) -> None:
+    import threading
+
+    sent = mail.pitch("laura.mendez@diario-ejemplo.com.mx", "pitch-es-mx-1.outreach@agency.test")
+    mail.pitch("ghost@diario-ejemplo.com.mx", "pitch-es-mx-2.outreach@agency.test")
+    account.append("INBOX", mail.raw("reply_gmail_es.eml"), mail.raw("dsn_postfix_hard.eml"),
+                   mail.raw("auto_subject_en.eml"), mail.raw("unsub_es.eml"))
+    reports: list[imap_sync.SyncReport] = []
+    start = threading.Barrier(2)
+
+    def run() -> None:
+        start.wait()
+        reports.append(_sync(mail, imap_box))
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(reports) == 2 and all(report.failures == [] for report in reports)
+    assert sorted(kind for kind, *_ in _events(mail)) == ["hard-bounce", "reply", "unsubscribe"]
+    assert _state(mail, sent.request_id, sent.prospect_id)[2] is True
+    with mail.world.store.transaction() as session:
+        state = session.exec(select(MailboxFolder)).one()
+        assert (state.last_uid, state.messages_seen) == (4, 4)

@@ -67,6 +67,8 @@ class MailboxPane(Widget):
         self.market: str | None = None
         self.view: MailView | None = None
         self.last_sync: SyncReport | None = None
+        self.syncing = False
+        """True while a sync runs (set on the UI thread, cleared by the worker)."""
 
     def compose(self) -> ComposeResult:
         """The sync row, the per-market counts, the events and the highlighted event's history."""
@@ -84,6 +86,19 @@ class MailboxPane(Widget):
         """Set the columns, then load in a worker."""
         fixed_columns(self, COLUMNS)
         self.reload()
+        self._schedule_syncs()
+
+    def _schedule_syncs(self) -> None:
+        """Sync now and every few minutes when mailboxes are configured (settings.imap_sync_minutes)."""
+        settings = self.workspace.settings
+        try:
+            configured = bool(settings.imap_accounts())
+        except OutreachError as exc:
+            self.notify(str(exc), title="Cannot sync the mailbox", severity="error")
+            return
+        if configured and settings.imap_sync_minutes > 0:
+            self.sync()
+            self.set_interval(settings.imap_sync_minutes * 60, self.sync)
 
     def reload(self) -> None:
         """Read counts and events off the UI thread."""
@@ -96,6 +111,13 @@ class MailboxPane(Widget):
     def action_sync(self) -> None:
         """Key binding: sync every configured mailbox in a worker."""
         self.sync()
+
+    def sync(self) -> None:
+        """Start a sync in a worker, unless one is running (two would read the same messages)."""
+        if self.syncing:
+            return
+        self.syncing = True
+        self._sync()
 
     @work(thread=True, exclusive=True, group="mailbox-load")
     def _load(self) -> None:
@@ -111,8 +133,8 @@ class MailboxPane(Widget):
             return
         self.app.call_from_thread(self._show, view)
 
-    @work(thread=True, exclusive=True, group="mailbox-sync")
-    def sync(self) -> None:
+    @work(thread=True, group="mailbox-sync")
+    def _sync(self) -> None:
         """Read the configured mailboxes, showing progress; the view reloads when it is done."""
         workspace = self.workspace
         self.app.call_from_thread(self._status, "Syncing…")
@@ -126,6 +148,8 @@ class MailboxPane(Widget):
             self.app.call_from_thread(self._status, "Sync failed.")
             self._failed("Cannot sync the mailbox", exc)
             return
+        finally:
+            self.syncing = False
         self.app.call_from_thread(self._synced, report)
 
     def _failed(self, title: str, exc: OutreachError | SQLAlchemyError) -> None:
