@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import grp
 import imaplib
 import os
 import pwd
@@ -165,18 +166,7 @@ def _accounts(root: Path) -> tuple[str, str, str, int, int]:
             os.chown(path, internal.pw_uid, internal.pw_gid)
         return "dovecot", "dovecot", "dovenull", internal.pw_uid, internal.pw_gid
     me = pwd.getpwuid(os.getuid())
-    group = me.pw_name if _group_exists(me.pw_name) else str(me.pw_gid)
-    return me.pw_name, group, me.pw_name, me.pw_uid, me.pw_gid
-
-
-def _group_exists(name: str) -> bool:
-    import grp
-
-    try:
-        grp.getgrnam(name)
-    except KeyError:
-        return False
-    return True
+    return me.pw_name, grp.getgrgid(me.pw_gid).gr_name, me.pw_name, me.pw_uid, me.pw_gid
 
 
 def _wait(server: Dovecot, seconds: float = 10.0) -> None:
