@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, func, or_
 from sqlmodel import Session, col, select
 
 from outreach.core.mailbox_tables import EVENT_KINDS, InboundEvent, MailboxFolder
@@ -23,10 +23,15 @@ class MarketMail:
         return self.counts.get(kind, 0)
 
 
+def _ours(campaign_id: int) -> ColumnElement[bool]:
+    """Events of this campaign, and those tied to none (unreadable messages, bounces for strangers)."""
+    return or_(col(InboundEvent.campaign_id) == campaign_id, col(InboundEvent.campaign_id).is_(None))
+
+
 def by_market(session: Session, campaign_id: int) -> list[MarketMail]:
-    """Replies, auto-replies, bounces and unsubscribes per market of the campaign, markets in order."""
+    """Replies, auto-replies, bounces, unsubscribes and errors per market (`?`: tied to none), in order."""
     query = (select(InboundEvent.market, InboundEvent.kind, func.count())
-             .where(col(InboundEvent.campaign_id) == campaign_id)
+             .where(_ours(campaign_id))
              .group_by(col(InboundEvent.market), col(InboundEvent.kind)))
     markets: dict[str, MarketMail] = {}
     for market, kind, count in session.exec(query).all():
@@ -36,10 +41,10 @@ def by_market(session: Session, campaign_id: int) -> list[MarketMail]:
 
 def recent(session: Session, campaign_id: int | None = None, *, market: str | None = None,
            kinds: Sequence[str] = EVENT_KINDS, limit: int = 200) -> list[InboundEvent]:
-    """Events, newest received first; `campaign_id` None includes events tied to no campaign (errors)."""
+    """Events of a campaign (and those tied to none), or of every campaign, newest received first."""
     query = select(InboundEvent).where(col(InboundEvent.kind).in_(list(kinds)))
     if campaign_id is not None:
-        query = query.where(col(InboundEvent.campaign_id) == campaign_id)
+        query = query.where(_ours(campaign_id))
     if market is not None:
         query = query.where(col(InboundEvent.market) == market)
     order = (func.coalesce(col(InboundEvent.received_at), col(InboundEvent.recorded_at)).desc(),

@@ -163,3 +163,20 @@ def test_mailbox_pane_snapshot(tmp_path: Path, sqlite_url: str, snap_compare: An
 
     mail = _recorded(tmp_path, sqlite_url)
     assert snap_compare(Host(_workspace(mail, sqlite_url)), terminal_size=(140, 40), run_before=loaded)
+
+
+async def test_unreadable_messages_and_strangers_bounces_show_under_a_question_mark(
+        tmp_path: Path, sqlite_url: str) -> None:
+    mail = MailWorld.make(tmp_path / "ws", sqlite_url)
+    mail.pitch("laura.mendez@diario-ejemplo.com.mx", "pitch-es-mx-1.outreach@agency.test")
+    broken = mail.raw("unsub_es.eml").replace(b"From: Laura M\xc3\xa9ndez <laura.mendez@diario-ejemplo.com.mx>",
+                                              b"From: <laura..mendez@diario-ejemplo.com.mx>")
+    with mail.world.store.transaction() as session:
+        for uid, raw in enumerate((broken, mail.raw("bounce_exchange_text.eml")), start=1):
+            record_message(session, Where("desk", "INBOX", 1, uid, "tester", mail.world.campaign_id), raw)
+    app = Host(_workspace(mail, sqlite_url))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.query_one("#mailbox-markets", DataTable).get_row_at(0) == ["?", "0", "0", "1", "0", "0", "1"]
+        assert app.query_one("#mailbox-events", DataTable).row_count == 2
