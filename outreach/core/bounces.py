@@ -168,8 +168,9 @@ def _from_text(message: EmailMessage) -> list[Bounce]:
             window = " ".join(lines[index:index + 6])
             code = STATUS.search(window) or first_code
             status = code.group(0) if code else _smtp_code(window) or _status_from_words(report)
-            diagnostic = " ".join(window.split())[:300]
-            hard = is_hard(status, diagnostic)
+            said = next((line for line in lines[index:] if code and code.group(0) in line), window)
+            diagnostic = " ".join(said.split())[:300]
+            hard = is_hard(status, f"{window} {diagnostic}")
             bounces[recipient] = Bounce(recipient, status, hard, diagnostic, original, shape)
     return list(bounces.values())
 

@@ -78,3 +78,12 @@ def test_a_report_with_two_recipients_lists_both() -> None:
 ])
 def test_hard_means_the_address_itself_is_bad(status: str, diagnostic: str, hard: bool) -> None:
     assert is_hard(status, diagnostic) is hard
+
+
+@pytest.mark.parametrize(("name", "said"), [
+    ("bounce_qmail.eml", "Sorry, no mailbox here by that name. (#5.1.1)"),
+    ("bounce_exchange_text.eml", "mx.zeitung-beispiel.de #550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##"),
+])
+def test_free_text_bounces_keep_the_line_with_the_code(name: str, said: str) -> None:
+    [bounce] = parse_bounce(parse_bytes((MESSAGES / name).read_bytes())) or []
+    assert bounce.diagnostic == said
