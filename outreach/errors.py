@@ -16,6 +16,7 @@ OutreachError
  ├── NotFoundError          a market, page or record named by the user does not exist
  ├── RequestError           a link request cannot make the change asked for
  │    └── GateBlocked       the rule gate blocks it (lists the findings)
+ ├── MailboxError           an IMAP mailbox cannot be reached, logged into or read (names the mailbox)
  ├── SendingError           a message cannot be scheduled, sent or resolved as asked (outbox, SMTP)
  ├── ImportFileError        a prospect file cannot be read (encoding, format, headers): names the file
  │    └── BadRowsError      `--strict` import with bad rows: lists each row and reason, nothing written
@@ -113,6 +114,10 @@ class ReviewError(OutreachError):
     """An approval is refused (QA errors, or the text changed since it was shown)."""
 
     exit_code = 1
+
+
+class MailboxError(OutreachError):
+    """An IMAP mailbox cannot be reached, logged into or read; the message names the mailbox and host."""
 
 
 class SendingError(OutreachError):

@@ -7,7 +7,7 @@ import tomllib
 from email.utils import parseaddr
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -16,6 +16,7 @@ from pydantic_settings import (
 )
 
 from outreach import locations
+from outreach.core.imap_settings import ImapMailbox, ImapSecurity
 from outreach.core.send_accounts import MailboxSettings, Security
 from outreach.errors import ConfigError
 
@@ -59,6 +60,27 @@ class Settings(BaseSettings):
     smtp_from: str | None = Field(None, validation_alias=AliasChoices("smtp_from", "OUTREACH_FROM"))
     """OUTREACH_FROM: the default mailbox's From address (`Name <a@b.com>` or `a@b.com`)."""
 
+    imap_mailboxes: tuple[ImapMailbox, ...] = ()
+    """Mailboxes `outreach mailbox sync` reads replies and bounces from (`[[imap_mailboxes]]`)."""
+    imap_host: str | None = None
+    """With the other `imap_*` values: one more mailbox, named `default`, from OUTREACH_IMAP_* variables."""
+    imap_port: int | None = None
+    imap_user: str | None = None
+    imap_password: SecretStr | None = None
+    imap_security: ImapSecurity = "tls"
+    imap_sync_minutes: int = Field(10, ge=0)
+    """How often the app syncs the mailboxes in the background; 0 syncs only when asked."""
+
+    @field_validator("imap_mailboxes")
+    @classmethod
+    def _distinct_imap_names(cls, boxes: tuple[ImapMailbox, ...]) -> tuple[ImapMailbox, ...]:
+        """Sync state is kept per mailbox name, so two mailboxes may not share one."""
+        names = [box.name for box in boxes]
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise ValueError(f"two IMAP mailboxes are named {', '.join(repeated)}: give each its own name")
+        return boxes
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -87,6 +109,23 @@ class Settings(BaseSettings):
         except ValidationError as exc:
             raise ConfigError("OUTREACH_SMTP_* / OUTREACH_FROM: " + _describe(exc)) from exc
         return (*self.mailboxes, default)
+
+    def imap_accounts(self) -> tuple[ImapMailbox, ...]:
+        """The configured mailboxes, plus the one from OUTREACH_IMAP_* when its host is set."""
+        if not self.imap_host:
+            return self.imap_mailboxes
+        if not self.imap_user or self.imap_password is None:
+            raise ConfigError("OUTREACH_IMAP_HOST is set: OUTREACH_IMAP_USER and OUTREACH_IMAP_PASSWORD are "
+                              "needed too")
+        try:
+            default = ImapMailbox(host=self.imap_host, port=self.imap_port, user=self.imap_user,
+                                  password=self.imap_password, security=self.imap_security)
+        except ValidationError as exc:
+            raise ConfigError(f"OUTREACH_IMAP_*: {_describe(exc)}") from None
+        if any(box.name == default.name for box in self.imap_mailboxes):
+            raise ConfigError("OUTREACH_IMAP_HOST adds a mailbox named 'default', and settings already "
+                              "name one so: rename that one")
+        return (*self.imap_mailboxes, default)
 
     def database_url_or_default(self) -> str:
         """The configured store URL, or the per-user SQLite file."""

@@ -18,6 +18,7 @@ from outreach.cli import (
     dedupe,
     dnc,
     gate,
+    mailbox,
     markets,
     placements,
     plan,
@@ -87,7 +88,7 @@ def root(
 
 
 for _module in (workspace, markets, prospects, dedupe, dnc, briefs, render, review, gate, plan, database,
-                audit, sending, placements, report, app_module):
+                audit, sending, placements, report, mailbox, app_module):
     _module.register(app)
 
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-from outreach.core import models, outbox_tables  # noqa: F401  (register the tables on SQLModel.metadata)
+from outreach.core import (  # noqa: F401  (register the tables on SQLModel.metadata)
+    mailbox_tables,
+    models,
+    outbox_tables,
+)
 
 connection = context.config.attributes["connection"]
 context.configure(
