@@ -141,6 +141,14 @@ async def test_qa_error_blocks_approval(workspace_dir: Path, sqlite_url: str) ->
         await _type_at_end(pilot, "TODO")
         await _settle(pilot)
         assert any("error [placeholder]" in line and "'TODO'" in line for line in _findings(app))
+        findings = app.query_one("#review-findings", OptionList)
+        findings.focus()
+        findings.highlighted = next(index for index, line in enumerate(_findings(app)) if "TODO" in line)
+        await pilot.press("enter")
+        await pilot.pause()
+        editor = app.query_one("#review-editor", TextArea)
+        assert editor.has_focus
+        assert editor.cursor_location == (editor.document.line_count - 1, 0)
         await pilot.press("ctrl+s", "ctrl+o")
         await _settle(pilot)
         titles = [note.title for note in app._notifications]
