@@ -13,9 +13,9 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from outreach.core import previews, qa, review
+from outreach.core import qa, review
 from outreach.core.campaign import Campaign
 from outreach.core.locale_folders import MESSAGES, SUBJECT, Library, TemplateSource, content_hash
 from outreach.core.models import CampaignRecord, Prospect
@@ -25,6 +25,8 @@ from outreach.core.workspace import write_atomically
 from outreach.errors import OutreachError, ReviewError
 
 Decision = Literal["approved", "rejected"]
+PREVIEW_PROSPECTS = 200
+"""Prospects offered to preview for: a reviewer picks among a few, and a market may have 100,000."""
 
 
 class DraftLibrary(Library):
@@ -114,10 +116,15 @@ def market_templates(session: Session, campaign: Campaign, tag: str) -> list[App
             for name in library.template_names(market)]
 
 
-def market_prospects(session: Session, campaign: Campaign, tag: str) -> list[Prospect]:
-    """A market's prospects to preview for, in id order; none while the store does not know the campaign."""
+def market_prospects(session: Session, campaign: Campaign, tag: str, *,
+                     limit: int = PREVIEW_PROSPECTS) -> list[Prospect]:
+    """A market's first prospects to preview for, in id order; none while the store lacks the campaign."""
     campaign_id = session.exec(select(CampaignRecord.id).where(CampaignRecord.slug == campaign.id)).first()
-    return previews.market_prospects(session, campaign_id, campaign.market(tag).tag) if campaign_id else []
+    if campaign_id is None:
+        return []
+    market = campaign.market(tag).tag
+    query = select(Prospect).where(Prospect.campaign_id == campaign_id, Prospect.market == market)
+    return list(session.exec(query.order_by(col(Prospect.id)).limit(limit)).all())
 
 
 def decide(session: Session, campaign: Campaign, tag: str, name: str, decision: Decision, reviewer: str,

@@ -11,7 +11,7 @@ import pytest
 from outreach.core import template_drafts
 from outreach.core.campaign import Campaign
 from outreach.core.campaign_file import load_campaign
-from outreach.core.store import Store
+from outreach.core.store import Store, register_campaign
 from outreach.errors import ReviewError, TemplateError
 from tests.core.workspaces import SIMPLE, mx_workspace, prospect
 
@@ -130,3 +130,15 @@ def test_decide_refuses_text_the_reviewer_did_not_see(store: Store, campaign: Ca
 def test_no_prospects_while_the_store_does_not_know_the_campaign(store: Store, campaign: Campaign) -> None:
     with store.transaction() as session:
         assert template_drafts.market_prospects(session, campaign, "es-MX") == []
+
+
+def test_prospects_to_preview_for_are_the_first_few_of_the_market(store: Store, campaign: Campaign) -> None:
+    with store.transaction() as session:
+        campaign_id = register_campaign(session, campaign, "lead")
+        for number in range(3):
+            session.add(prospect(id=None, campaign_id=campaign_id, identity=f"d{number}.mx", domain=f"d{number}.mx"))
+        session.add(prospect("es-ES", id=None, campaign_id=campaign_id, identity="d.es", domain="d.es"))
+    with store.transaction() as session:
+        shown = template_drafts.market_prospects(session, campaign, "es-MX", limit=2)
+        assert [item.domain for item in shown] == ["d0.mx", "d1.mx"]
+        assert [item.domain for item in template_drafts.market_prospects(session, campaign, "es-ES")] == ["d.es"]

@@ -15,7 +15,7 @@ from textual.widgets import Input, Markdown, OptionList, Select, Static, TextAre
 
 from outreach.core import review
 from outreach.core.campaign_file import load_campaign
-from outreach.core.models import AuditEntry, TemplateReview
+from outreach.core.models import AuditEntry, Prospect, TemplateReview
 from outreach.core.prospects import ImportOptions, import_file
 from outreach.core.store import Store
 from outreach.settings import load_settings
@@ -259,6 +259,20 @@ async def test_show_market_switches_templates_and_prospects(workspace_dir: Path,
         assert editor.text == (workspace_dir / "locales" / "de-DE" / "pitch.j2").read_text(encoding="utf-8")
         assert _text(app, "#review-preview").startswith("pitch for sample prospect: Example Media")
         assert "de-DE · pitch" in _text(app, "#review-status")
+
+
+async def test_markup_in_prospect_data_is_shown_as_text(workspace_dir: Path, sqlite_url: str) -> None:
+    workspace = _workspace(workspace_dir, sqlite_url)
+    with workspace.store.transaction() as session:
+        session.add(Prospect(campaign_id=workspace.store.campaign_id(workspace.campaign), market="de-DE",
+                             identity="x.de", domain="x.de", outlet="[b]Zeitung[/b] [link=x]", first_name="[red]"))
+    app = Host(workspace)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _settle(pilot)
+        app.query_one(ReviewPane).show_market("de-DE")
+        await _settle(pilot)
+        assert _text(app, "#review-preview").startswith("pitch for #")
+        assert "[b]Zeitung[/b] [link=x]" in _text(app, "#review-preview")
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])

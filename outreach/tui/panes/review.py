@@ -143,7 +143,7 @@ class ReviewPane(Widget):
     def _fail(self, title: str, exc: Exception) -> None:
         first_line = str(exc).splitlines()[0]
         message = str(exc) if isinstance(exc, OutreachError) else f"database error: {first_line}"
-        self.notify(message, title=title, severity="error")
+        self.notify(message, title=title, severity="error", markup=False)
 
     @on(MarketLoaded)
     def _loaded(self, event: MarketLoaded) -> None:
@@ -229,7 +229,10 @@ class ReviewPane(Widget):
 
     def _start_check(self) -> None:
         prospect = self.preview.prospect
-        if self.template is None or self.states[self.template].source is None or prospect is None:
+        if self.template is None or prospect is None:
+            return
+        if self.states[self.template].source is None:
+            self.preview.show_error(self.states[self.template].note)
             return
         self._generation += 1
         self._check(self._generation, self.tag, self.template, self.editor.text, prospect)
@@ -297,7 +300,7 @@ class ReviewPane(Widget):
             return
         source = self.states[self.template].source
         if source is None:
-            self.notify(f"{self.tag} has no {self.template} template", severity="error")
+            self.notify(f"{self.tag} has no {self.template} template", severity="error", markup=False)
         elif self.edited:
             self.notify("Save the template first (ctrl+s): a decision covers the text on disk",
                         title="Unsaved changes", severity="warning")
@@ -325,7 +328,7 @@ class ReviewPane(Widget):
             self._saved[event.name] = event.text
         else:
             self.query_one("#review-comment", Input).value = ""
-        self.notify(event.notice, title="Review")
+        self.notify(event.notice, title="Review", markup=False)
         self.reload()
 
     def action_toggle_brief(self) -> None:

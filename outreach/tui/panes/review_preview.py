@@ -50,7 +50,8 @@ class PreviewPanel(Horizontal):
         self.prospects = prospects
         select = self.query_one("#review-prospect", Select)
         with self.prevent(Select.Changed):
-            select.set_options((review_text.prospect_label(p), index) for index, p in enumerate(prospects))
+            select.set_options((Text(review_text.prospect_label(prospect)), index)
+                               for index, prospect in enumerate(prospects))
             select.value = 0
 
     @property
@@ -65,8 +66,8 @@ class PreviewPanel(Horizontal):
         self.query_one("#review-preview", Static).update(review_text.preview_text(check, prospect))
         self._fill(check.findings, template)
 
-    def show_error(self, error: OutreachError) -> None:
-        """Why nothing could be checked (a broken locale.toml or brief)."""
+    def show_error(self, error: OutreachError | str) -> None:
+        """Why nothing could be checked (a missing template, a broken locale.toml or brief)."""
         self.query_one("#review-preview", Static).update(Text(str(error), style="red"))
         self._fill([], "")
 
