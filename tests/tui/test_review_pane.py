@@ -249,16 +249,30 @@ async def test_brief_is_shown_when_wide_and_toggled_when_narrow(workspace_dir: P
         assert brief.display
 
 
-async def test_show_market_switches_templates_and_prospects(workspace_dir: Path, sqlite_url: str) -> None:
+async def test_show_market_switches_and_unsaved_edits_wait(workspace_dir: Path, sqlite_url: str) -> None:
+    before = (workspace_dir / PITCH).read_text(encoding="utf-8")
     app = Host(_workspace(workspace_dir, sqlite_url))
     async with app.run_test(size=(120, 40)) as pilot:
         await _settle(pilot)
-        app.query_one(ReviewPane).show_market("de-DE")
+        await _type_at_end(pilot, "Hasta pronto")
+        pane = app.query_one(ReviewPane)
+        pane.show_market("de-DE")
         await _settle(pilot)
         editor = app.query_one("#review-editor", TextArea)
         assert editor.text == (workspace_dir / "locales" / "de-DE" / "pitch.j2").read_text(encoding="utf-8")
         assert _text(app, "#review-preview").startswith("pitch for sample prospect: Example Media")
         assert "de-DE · pitch" in _text(app, "#review-status")
+        pane.show_market("xx-XX")
+        await pilot.pause()
+        assert [note.title for note in app._notifications] == ["Cannot review"]
+
+        pane.show_market("es-MX")
+        await _settle(pilot)
+        assert editor.text == before + "Hasta pronto"
+        assert "edited, not saved" in _text(app, "#review-status")
+        label = str(app.query_one("#review-templates", OptionList).get_option_at_index(1).prompt)
+        assert label == "• pitch *"
+    assert (workspace_dir / PITCH).read_text(encoding="utf-8") == before
 
 
 async def test_markup_in_prospect_data_is_shown_as_text(workspace_dir: Path, sqlite_url: str) -> None:

@@ -66,8 +66,8 @@ class ReviewPane(Widget):
         """The template in the editor."""
         self._saved: dict[str, str] = {}
         """Each template's text on disk, as last read or saved."""
-        self._drafts: dict[str, str] = {}
-        """Unsaved editor text of templates the reviewer switched away from."""
+        self._drafts: dict[tuple[str, str], str] = {}
+        """Unsaved editor text of templates the reviewer switched away from, by market and name."""
         self._timer: Timer | None = None
         self._generation = 0
         self._brief_toggled = False
@@ -116,11 +116,20 @@ class ReviewPane(Widget):
         return self.template is not None and self.editor.text != self._saved.get(self.template)
 
     def show_market(self, tag: str) -> None:
-        """Review another market's templates."""
-        self.tag = self.workspace.campaign.market(tag).tag
-        self._drafts.clear()
-        self.template = None
+        """Review another market's templates (unsaved edits are kept for when the reviewer comes back)."""
+        try:
+            market = self.workspace.campaign.market(tag)
+        except OutreachError as exc:
+            self._fail("Cannot review", exc)
+            return
+        self._stash_draft()
+        self.tag, self.template = market.tag, None
+        self._saved.clear()
         self.reload()
+
+    def _stash_draft(self) -> None:
+        if self.template is not None and self.edited:
+            self._drafts[(self.tag, self.template)] = self.editor.text
 
     def reload(self) -> None:
         """Read the market's templates, approvals, prospects and brief again, off the UI thread."""
@@ -164,7 +173,7 @@ class ReviewPane(Widget):
                                          id=name) for name, state in self.states.items())
 
     def _has_draft(self, name: str) -> bool:
-        return self.edited if name == self.template else name in self._drafts
+        return self.edited if name == self.template else (self.tag, name) in self._drafts
 
     @on(OptionList.OptionSelected, "#review-templates")
     @on(OptionList.OptionHighlighted, "#review-templates")
@@ -185,11 +194,10 @@ class ReviewPane(Widget):
             if clean and self.editor.text != on_disk:
                 self._load_text(on_disk)
         else:
-            if self.template is not None and self.edited:
-                self._drafts[self.template] = self.editor.text
+            self._stash_draft()
             self.template = name
             self._saved[name] = on_disk
-            self._load_text(self._drafts.pop(name, on_disk))
+            self._load_text(self._drafts.pop((self.tag, name), on_disk))
         with self.prevent(OptionList.OptionHighlighted):
             self.query_one("#review-templates", OptionList).highlighted = list(self.states).index(name)
         self._update_status()
