@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Button, Input, Markdown, OptionList, Select, Static, TextArea
+from textual.widgets import Markdown, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
 from outreach.core import template_drafts
@@ -24,6 +24,7 @@ from outreach.core.template_context import sample_prospect
 from outreach.core.template_drafts import Decision, DraftCheck
 from outreach.errors import OutreachError
 from outreach.tui.panes import review_text
+from outreach.tui.panes.review_decision import DecisionBar
 from outreach.tui.panes.review_editor import template_editor
 from outreach.tui.panes.review_messages import DraftChecked, MarketData, MarketLoaded, TemplateRecorded
 from outreach.tui.panes.review_preview import PreviewPanel
@@ -82,10 +83,7 @@ class ReviewPane(Widget):
                 yield PreviewPanel(id="review-output")
             with VerticalScroll(id="review-brief-scroll"):
                 yield Markdown("", id="review-brief")
-        with Horizontal(id="review-decision"):
-            yield Input(placeholder="Comment (required to reject)", id="review-comment", compact=True)
-            yield Button("Approve", id="review-approve", variant="success", compact=True)
-            yield Button("Reject", id="review-reject", variant="error", compact=True)
+        yield DecisionBar(id="review-decision")
 
     def on_mount(self) -> None:
         """Load the first market in a worker."""
@@ -295,13 +293,9 @@ class ReviewPane(Widget):
         """Reject the saved text of the template in the editor, with the comment."""
         self._decide("rejected")
 
-    @on(Button.Pressed, "#review-approve")
-    def _approve_pressed(self) -> None:
-        self.action_approve()
-
-    @on(Button.Pressed, "#review-reject")
-    def _reject_pressed(self) -> None:
-        self.action_reject()
+    @on(DecisionBar.Decided)
+    def _decided(self, event: DecisionBar.Decided) -> None:
+        self._decide(event.decision)
 
     def _decide(self, decision: Decision) -> None:
         if self.template is None:
@@ -313,7 +307,7 @@ class ReviewPane(Widget):
             self.notify("Save the template first (ctrl+s): a decision covers the text on disk",
                         title="Unsaved changes", severity="warning")
         else:
-            comment = self.query_one("#review-comment", Input).value
+            comment = self.query_one(DecisionBar).comment
             self._record(decision, self.tag, self.template, source.content_hash, comment)
 
     @work(thread=True, exclusive=True, group="review-write")
@@ -335,7 +329,7 @@ class ReviewPane(Widget):
         if event.text is not None:
             self._saved[event.name] = event.text
         else:
-            self.query_one("#review-comment", Input).value = ""
+            self.query_one(DecisionBar).clear()
         self.notify(event.notice, title="Review", markup=False)
         self.reload()
 
