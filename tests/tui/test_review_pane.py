@@ -149,7 +149,9 @@ async def test_qa_error_blocks_approval(workspace_dir: Path, sqlite_url: str) ->
         editor = app.query_one("#review-editor", TextArea)
         assert editor.has_focus
         assert editor.cursor_location == (editor.document.line_count - 1, 0)
-        await pilot.press("ctrl+s", "ctrl+o")
+        await pilot.press("ctrl+s")
+        await _settle(pilot)
+        await pilot.press("ctrl+o")
         await _settle(pilot)
         titles = [note.title for note in app._notifications]
     assert "Not approved" in titles
@@ -217,6 +219,9 @@ async def test_an_edit_after_approval_unapproves(workspace_dir: Path, sqlite_url
 
         await _type_at_end(pilot, "Saludos")
         await _settle(pilot)
+        await pilot.press("ctrl+o")
+        await _settle(pilot)
+        assert [note.title for note in app._notifications][-1] == "Unsaved changes"
         await pilot.press("ctrl+s")
         await _settle(pilot)
         status = _text(app, "#review-status")

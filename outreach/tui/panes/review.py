@@ -275,7 +275,7 @@ class ReviewPane(Widget):
         source = self.states[self.template].source
         self._save(self.tag, self.template, self.editor.text, source.content_hash if source else None)
 
-    @work(thread=True, exclusive=True, group="review-write")
+    @work(thread=True, group="review-write")
     def _save(self, tag: str, name: str, text: str, expected_hash: str | None) -> None:
         try:
             saved = template_drafts.save_draft(self.workspace.campaign, tag, name, text,
@@ -310,7 +310,7 @@ class ReviewPane(Widget):
             comment = self.query_one(DecisionBar).comment
             self._record(decision, self.tag, self.template, source.content_hash, comment)
 
-    @work(thread=True, exclusive=True, group="review-write")
+    @work(thread=True, group="review-write")
     def _record(self, decision: Decision, tag: str, name: str, expected_hash: str, comment: str) -> None:
         workspace, reviewer = self.workspace, self.workspace.settings.user
         try:
