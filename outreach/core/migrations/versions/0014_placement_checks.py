@@ -13,7 +13,7 @@ from alembic import op
 from outreach.core.models import UtcDateTime
 
 revision = "0014"
-down_revision: str | None = "0011"
+down_revision: str | None = "0013"
 branch_labels = None
 depends_on = None
 

@@ -13,7 +13,7 @@ from alembic import op
 from outreach.core.models import UtcDateTime
 
 revision = "0015"
-down_revision: str | None = "0013"  # after the outbox (0013), so there is one head
+down_revision: str | None = "0014"
 branch_labels = None
 depends_on = None
 
