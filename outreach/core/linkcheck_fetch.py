@@ -6,13 +6,15 @@ import asyncio
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
-import httpx
-
 from outreach import __version__
 from outreach.core.linkcheck_page import PageFacts, read_page
+
+if TYPE_CHECKING:
+    import httpx
 
 USER_AGENT = f"outreach-linkcheck/{__version__} (+link placement verification)"
 """Names the tool to site owners; robots.txt rules for `outreach-linkcheck` apply to it."""
@@ -83,6 +85,7 @@ def _origin(url: str) -> str:
 
 async def _robots(client: httpx.AsyncClient, hosts: _Hosts, origin: str) -> RobotFileParser:
     """The origin's robots.txt, fetched once: 401/403 or no answer forbid all, other 4xx allow all."""
+    import httpx  # here, not at the top: the httpx package loads rich, which the core must not
     lock = hosts.robot_locks.setdefault(origin, asyncio.Lock())
     async with lock:
         if origin in hosts.robots:
@@ -120,6 +123,7 @@ async def _read_body(response: httpx.Response) -> str:
 async def fetch_one(client: httpx.AsyncClient, hosts: _Hosts, job: Job,
                     cancel: threading.Event | None = None) -> Fetched | None:
     """Fetch a job's page (robots.txt permitting) and read the link on it; None if cancelled first."""
+    import httpx  # see _robots
     origin = _origin(job.source_url)
     try:
         robots = await _robots(client, hosts, origin)
@@ -150,6 +154,7 @@ Progress = Callable[[int, int], None]
 async def fetch_all(jobs: Sequence[Job], settings: FetchSettings | None = None, *,
                     progress: Progress | None = None, cancel: threading.Event | None = None) -> list[Fetched]:
     """Fetch every job's page; jobs not started when `cancel` is set are left out of the result."""
+    import httpx  # see _robots
     settings = settings or FetchSettings()
     hosts = _Hosts(settings.per_host)
     limit = asyncio.Semaphore(settings.concurrency)

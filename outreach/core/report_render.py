@@ -17,7 +17,7 @@ HEADERS = {
     "placements": ["found", "page", "source", "anchor", "class", "rel", "locality", "status", "check"],
     "anchors": ["class", "links", "share", "plan"],
     "locality": ["page", "local", "global", "unknown", "local share", "plan", "verdict"],
-    "velocity": ["month", "new links"],
+    "velocity": ["month", "new links", "by URL version"],
     "funnel": ["step", "prospects", "of all"],
     "rates": ["template", "locale", "sent", "answered", "rate"],
     "quarters": ["quarter", "new", "lost"],
@@ -71,8 +71,13 @@ def locality_rows(market: MarketReport) -> Rows:
 
 
 def velocity_rows(market: MarketReport) -> Rows:
-    """New links per month."""
-    return [[month, count] for month, count in zip(market.months, market.monthly, strict=True)]
+    """New links per month, and how they split over the URL versions."""
+    rows: Rows = []
+    for index, (month, count) in enumerate(zip(market.months, market.monthly, strict=True)):
+        split = ", ".join(f"{short_page(v.url)} {v.monthly[index]}"
+                          for v in market.versions if v.monthly[index])
+        rows.append([month, count, split])
+    return rows
 
 
 def funnel_rows(market: MarketReport) -> Rows:

@@ -18,6 +18,7 @@ from outreach.core.report_render import (
     to_html,
     to_json,
     to_markdown,
+    velocity_rows,
     write_report_csv,
 )
 from outreach.core.reports import anchor_plan, gather_report, month_labels, quarter_of
@@ -134,3 +135,11 @@ def test_csv_cells_cannot_become_formulas(world: World, tmp_path: Path) -> None:
     assert rates == [{**{name: "" for name in CSV_COLUMNS}, "market": "es-MX",
                       "section": "Reply rate per template and locale", "template": "pitch", "locale": "es-MX",
                       "sent": "2", "answered": "1", "rate": "50%"}]
+
+
+def test_velocity_splits_over_url_versions(world: World) -> None:
+    _fill(world)
+    rows = {row[0]: row for row in velocity_rows(_report(world).markets[0])}
+    assert rows["2026-10"] == ["2026-10", 2, "/mx/nomina/ 2"]
+    assert rows["2026-11"] == ["2026-11", 1, "/mx/calculadora-isr/ 1"]
+    assert rows["2026-08"] == ["2026-08", 0, ""]

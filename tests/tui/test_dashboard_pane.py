@@ -79,6 +79,8 @@ async def test_market_and_version_views(demo_dir: Path, sqlite_url: str) -> None
         await pilot.pause()
         assert "0% of 0" not in _text(app, "#dash-anchors") and "100% of 1" in _text(app, "#dash-anchors")
         assert "below plan" in _text(app, "#dash-locality")
+        assert app.query_one("#dash-version-velocity", Sparkline).data[-1] == 1.0
+        assert _text(app, "#dash-version-velocity-label").endswith("1 in 12 months")
         order = [market.tag for market in app.workspace.campaign.by_priority()]
         await pilot.press("right_square_bracket")
         await pilot.pause()

@@ -96,6 +96,8 @@ class DashboardPane(Widget):
     DashboardPane #dash-mix > Static, DashboardPane #dash-bottom > Static { width: 1fr; height: auto;
         padding-right: 2; }
     DashboardPane #dash-velocity { height: 3; }
+    DashboardPane #dash-version-side { width: 1fr; height: auto; }
+    DashboardPane #dash-version-velocity { height: 2; width: 40; }
     DashboardPane .dash-block { height: auto; margin-top: 1; }
     """
     PANE_ID = "dashboard"
@@ -124,7 +126,10 @@ class DashboardPane(Widget):
             yield DataTable(id="dash-versions", cursor_type="row")
             with Horizontal(id="dash-mix"):
                 yield Static("", id="dash-anchors")
-                yield Static("", id="dash-locality")
+                with Vertical(id="dash-version-side"):
+                    yield Static("", id="dash-locality")
+                    yield Static("", id="dash-version-velocity-label")
+                    yield Sparkline([], id="dash-version-velocity")
             with Vertical(classes="dash-block"):
                 yield Static("", id="dash-velocity-label")
                 yield Sparkline([], id="dash-velocity")
@@ -208,6 +213,9 @@ class DashboardPane(Widget):
         self.version = url
         self.query_one("#dash-anchors", Static).update(anchor_lines(version))
         self.query_one("#dash-locality", Static).update(locality_lines(version))
+        self.query_one("#dash-version-velocity-label", Static).update(
+            f"New links per month on this version: {sum(version.monthly)} in 12 months")
+        self.query_one("#dash-version-velocity", Sparkline).data = [float(count) for count in version.monthly]
 
     @on(DataTable.RowHighlighted, "#dash-versions")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
