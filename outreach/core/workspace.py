@@ -52,12 +52,20 @@ def _make_folder(path: Path, note: str) -> list[Path]:
     return [path, readme]
 
 
+def _mode_for(path: Path) -> int:
+    """The permission bits a rewrite of `path` should have."""
+    # Reading the umask means setting it, which races other threads; 0644 is the usual default.
+    return path.stat().st_mode & 0o7777 if path.exists() else 0o644
+
+
 def write_atomically(path: Path, text: str) -> None:
     """Write through a temporary file and rename, so a crash never leaves half a file."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
+        # mkstemp creates 0600: a rewritten file keeps its own mode instead.
+        os.chmod(temporary, _mode_for(path))
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -68,3 +68,15 @@ def test_content_errors_keep_every_problem() -> None:
     error = ContentError(["a: x: bad", "b: y: worse"])
     assert error.problems == ("a: x: bad", "b: y: worse") and str(error) == "a: x: bad\nb: y: worse"
     assert isinstance(BriefError(["p"]), ContentError) and isinstance(LocaleFileError(["p"]), ContentError)
+
+
+def test_an_atomic_rewrite_keeps_the_file_mode(tmp_path: Path) -> None:
+    from outreach.core.workspace import write_atomically
+
+    shared, new = tmp_path / "campaign.toml", tmp_path / "new.toml"
+    shared.write_text("a = 1\n")
+    shared.chmod(0o664)
+    write_atomically(shared, "a = 2\n")
+    write_atomically(new, "b = 1\n")
+    assert (shared.read_text(), shared.stat().st_mode & 0o777) == ("a = 2\n", 0o664)
+    assert new.stat().st_mode & 0o777 == 0o644
