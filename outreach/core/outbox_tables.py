@@ -13,8 +13,6 @@ from outreach.core.models import UtcDateTime, utcnow
 OUTBOX_STATES = ("scheduled", "sending", "sent", "failed", "uncertain", "stopped")
 """A message's life: queued, claimed by a worker, then sent, failed, uncertain or stopped unsent."""
 
-WAITING_STATES = ("scheduled",)
-"""States a message can still leave by being sent (stopping a sequence stops these)."""
 
 
 
