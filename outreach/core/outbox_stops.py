@@ -16,8 +16,6 @@ from outreach.errors import SendingError
 
 OUTBOX: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
 SEND_LOG: Table = SendLogEntry.__table__  # type: ignore[attr-defined]
-STOP_REASONS = ("reply", "bounce", "unsubscribe", "stage", "dnc", "forget", "not-delivered", "manual")
-"""Why a sequence stops; a stage change is recorded as `stage:<new stage>`."""
 
 
 def stop_followups(session: Session, request_id: int, *, reason: str, actor: str) -> int:

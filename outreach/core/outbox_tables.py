@@ -13,8 +13,6 @@ from outreach.core.models import UtcDateTime, utcnow
 OUTBOX_STATES = ("scheduled", "sending", "sent", "failed", "uncertain", "stopped")
 """A message's life: queued, claimed by a worker, then sent, failed, uncertain or stopped unsent."""
 
-WAITING_STATES = ("scheduled",)
-"""States a message can still leave by being sent (stopping a sequence stops these)."""
 
 
 
@@ -38,12 +36,13 @@ class OutboxMessage(SQLModel, table=True):
         UniqueConstraint("request_id", "step", name="uq_outbox_request_step"),
         UniqueConstraint("message_id", name="uq_outbox_message_id"),
         Index("ix_outbox_state_send_at", "state", "send_at"),
-        Index("ix_outbox_campaign_market", "campaign_id", "market"),
     )
+    # Few indexes on purpose: scheduling inserts 100k rows at a time. (request_id, step) serves
+    # lookups by request; the queue filters the (state, send_at) range.
 
     id: int | None = Field(default=None, primary_key=True)
     campaign_id: int = Field(foreign_key="campaign.id")
-    request_id: int = Field(foreign_key="link_request.id", index=True)
+    request_id: int = Field(foreign_key="link_request.id")
     prospect_id: int = Field(index=True)
     """The recipient's prospect row, so stage changes and do-not-contact stop the sequence."""
     market: str

@@ -7,7 +7,6 @@ planning 100k messages is arithmetic on prepared intervals, not time-zone maths 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
@@ -138,7 +137,3 @@ def _window(day: date, begin: time, end: time, tz: ZoneInfo) -> tuple[datetime, 
     """One local window of one day as UTC instants."""
     return local_instant(day, begin, tz), local_instant(day, end, tz)
 
-
-def open_days(calendar: WindowCalendar) -> Iterable[date]:
-    """The local dates a calendar is open."""
-    return (day.day for day in calendar.days)

@@ -69,9 +69,7 @@ def _outbox() -> None:
         sa.UniqueConstraint("message_id", name="uq_outbox_message_id"),
     )
     op.create_index("ix_outbox_state_send_at", "outbox", ["state", "send_at"])
-    op.create_index("ix_outbox_campaign_market", "outbox", ["campaign_id", "market"])
-    for column in ("request_id", "prospect_id"):
-        op.create_index(f"ix_outbox_{column}", "outbox", [column])
+    op.create_index("ix_outbox_prospect_id", "outbox", ["prospect_id"])
 
 
 def downgrade() -> None:
