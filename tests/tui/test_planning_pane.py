@@ -48,7 +48,7 @@ async def test_ranking_and_market_details(demo_dir: Path, sqlite_url: str) -> No
         assert ranking.get_row_at(0)[:3] == ["1", "es-MX", "pilot"]
         assert "Launch sequence: pilot es-MX" in str(app.query_one("#plan-sequence", Static).render())
         assert app.query_one("#plan-ramp", DataTable).row_count == 6
-        assert app.query_one("#plan-thresholds", DataTable).get_row_at(0)[0] == "dr"
+        assert app.query_one("#plan-thresholds", DataTable).get_row_at(0)[0].plain == "dr"
         assert sum(app.query_one("#plan-histogram", Sparkline).data or []) == 14
         ranking.focus()
         await pilot.press("down")

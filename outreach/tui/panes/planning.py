@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import ClassVar
 
+from rich.text import Text
 from sqlalchemy.exc import SQLAlchemyError
 from textual import on, work
 from textual.app import ComposeResult
@@ -126,20 +127,20 @@ class PlanningPane(Widget):
         plan = next((item for item in self.report.markets if item.tag == tag), None) if self.report else None
         if plan is None:
             return
-        self.query_one("#plan-review", Static).update(f"{tag}: {plan.review.action}: {plan.review.why}")
+        self.query_one("#plan-review", Static).update(Text(f"{tag}: {plan.review.action}: {plan.review.why}"))
         self._fill("#plan-thresholds", threshold_rows(plan))
         self._fill("#plan-mix", mix_rows(plan))
         state = "accepted" if plan.accepted else "proposed"
-        self.query_one("#plan-ramp-heading", Static).update(f"Ramp of {tag} ({state}): {plan.ramp.why}")
+        self.query_one("#plan-ramp-heading", Static).update(Text(f"Ramp of {tag} ({state}): {plan.ramp.why}"))
         self._fill("#plan-ramp", ramp_rows(plan))
         self._distribution(plan)
 
     def _fill(self, selector: str, rows: list[list[object]]) -> None:
-        """Replace a table's rows."""
+        """Replace a table's rows; cells are plain text, so a bracket in a page or domain is not markup."""
         table = self.query_one(selector, DataTable)
         table.clear()
         for row in rows:
-            table.add_row(*(str(cell) for cell in row))
+            table.add_row(*(Text(str(cell)) for cell in row))
 
     def _distribution(self, plan: MarketPlan) -> None:
         """The first metric's histogram as a sparkline, with its quartiles."""
