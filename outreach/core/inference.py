@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from functools import lru_cache
 
 from outreach.core import geo
 from outreach.core.campaign import Market
@@ -45,21 +44,10 @@ class Inferred:
 
 
 def infer(evidence: Evidence, languages: Collection[str]) -> Inferred:
-    """Country: explicit, ccTLD, path hint. Language: explicit, export, path hint, ccTLD, detected."""
-    candidates = languages if isinstance(languages, frozenset) else frozenset(languages)
-    if evidence.text:
-        return _infer(evidence, candidates)
-    return _infer_cached(evidence, candidates)
+    """Country: explicit, ccTLD, path hint. Language: explicit, export, path hint, ccTLD, detected.
 
-
-@lru_cache(maxsize=1 << 16)
-def _infer_cached(evidence: Evidence, languages: frozenset[str]) -> Inferred:
-    """`_infer` remembered for rows without text (hosts repeat across a list's rows)."""
-    return _infer(evidence, languages)
-
-
-def _infer(evidence: Evidence, languages: frozenset[str]) -> Inferred:
-    """The inference itself."""
+    A pure function of its arguments: callers reading many rows remember results themselves.
+    """
     cctld = geo.cctld_country(evidence.host) if evidence.host else None
     hint = geo.url_hint(evidence.host, evidence.path, languages)
     country, country_source = _first(

@@ -15,6 +15,7 @@ from outreach.core.campaign import Campaign, Market
 from outreach.core.csvread import Table, read_table, write_csv
 from outreach.core.dnc import Blocklist
 from outreach.core.formats import ColumnMap, Format, detect_format, get_format, map_columns
+from outreach.core.hot_loops import gc_paused
 from outreach.core.normalise import CellError, parse_number
 from outreach.core.prospect_dedupe import refresh_clusters
 from outreach.core.prospect_rows import Record, RowError, RowReader
@@ -74,6 +75,13 @@ class ImportReport:
 def import_file(session: Session, campaign: Campaign, campaign_id: int, path: Path,
                 options: ImportOptions, actor: str) -> ImportReport:
     """Import one file into one market, all in the caller's transaction."""
+    with gc_paused():
+        return _import(session, campaign, campaign_id, path, options, actor)
+
+
+def _import(session: Session, campaign: Campaign, campaign_id: int, path: Path,
+            options: ImportOptions, actor: str) -> ImportReport:
+    """`import_file` itself."""
     market = campaign.market(options.market)
     table = read_table(path)
     fmt = get_format(options.format) if options.format else detect_format(table)
