@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import lru_cache
 
 from outreach.core import geo
 from outreach.core.campaign import Market
@@ -44,10 +45,21 @@ class Inferred:
 
 
 def infer(evidence: Evidence, languages: Collection[str]) -> Inferred:
-    """Country: explicit, ccTLD, path hint. Language: explicit, export, path hint, ccTLD, detected.
+    """Country: explicit, ccTLD, path hint. Language: explicit, export, path hint, ccTLD, detected."""
+    candidates = languages if isinstance(languages, frozenset) else frozenset(languages)
+    if evidence.text:
+        return infer_uncached(evidence, candidates)
+    return _infer_cached(evidence, candidates)
 
-    A pure function of its arguments: callers reading many rows remember results themselves.
-    """
+
+@lru_cache(maxsize=1 << 16)
+def _infer_cached(evidence: Evidence, languages: frozenset[str]) -> Inferred:
+    """`infer_uncached` remembered for rows without text (hosts repeat across a list's rows)."""
+    return infer_uncached(evidence, languages)
+
+
+def infer_uncached(evidence: Evidence, languages: Collection[str]) -> Inferred:
+    """`infer` without its cache, for callers that remember results themselves (a bulk import)."""
     cctld = geo.cctld_country(evidence.host) if evidence.host else None
     hint = geo.url_hint(evidence.host, evidence.path, languages)
     country, country_source = _first(

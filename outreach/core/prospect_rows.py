@@ -15,7 +15,7 @@ from outreach.core.campaign import Market
 from outreach.core.cell_memo import Memo
 from outreach.core.cell_memo import RowError as RowError  # re-exported: importers catch it from here
 from outreach.core.formats import ColumnMap
-from outreach.core.inference import Evidence, infer, locality
+from outreach.core.inference import Evidence, infer, infer_uncached, locality
 from outreach.core.normalise import (
     CellError,
     clean_text,
@@ -118,7 +118,7 @@ class RowReader:
         self._stated = Memo(self._parse_stated)
         self._source_type = Memo(lambda cell: self._guard("source_type", source_type, cell, strict=explicit))
         self._zone = Memo(self._parse_zone)
-        self._inferred = Memo(lambda key: infer(Evidence(*key), self._candidates))
+        self._inferred = Memo(lambda key: infer_uncached(Evidence(*key), self._candidates))
         self._place = Memo(lambda key: locality(self.market, *key))
         self._first_name = Memo(lambda key: clean_text(key[0]) or first_name_of(key[1]))
 
