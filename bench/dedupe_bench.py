@@ -55,11 +55,11 @@ def run_outreach(path: Path) -> tuple[Sequence[Any], Sequence[Any], str]:
         header = next(reader)
         columns: list[list[str]] = [list(column) for column in zip(*reader, strict=True)]
     by_name = dict(zip(header, columns, strict=True))
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), harness.cpu_seconds()
     result = cluster_columns(*(by_name[name] for name in COLUMNS))
-    engine = time.perf_counter() - started
+    engine, cpu = time.perf_counter() - started, harness.cpu_seconds() - cpu_started
     return (by_name["entity"], result.labels.tolist(),
-            f"dedupe alone {engine:.2f} s; threshold {result.threshold:.2f} learnt")
+            f"dedupe alone {engine:.2f} s ({cpu:.2f} s CPU); threshold {result.threshold:.2f} learnt")
 
 
 def run_splink(path: Path) -> tuple[Sequence[Any], Sequence[Any], str]:
@@ -98,7 +98,8 @@ def main(argv: Sequence[str]) -> None:
             run = harness.run_child(Path(__file__), engine, data, args.timeout)
             if run:
                 runs.append(run)
-                print(f"  {engine} on {size}: {run.seconds:.2f} s, {run.peak_mb:.0f} MB, F1 {run.f1:.4f}",
+                print(f"  {engine} on {size}: {run.seconds:.2f} s ({run.cpu_seconds:.2f} s CPU), "
+                      f"{run.peak_mb:.0f} MB, F1 {run.f1:.4f}, load {run.load:.1f}",
                       flush=True)
     harness.print_runs(runs)
 

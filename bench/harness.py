@@ -6,6 +6,7 @@ Each run happens in its own Python process so its peak memory (ru_maxrss) is its
 from __future__ import annotations
 
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -30,6 +31,10 @@ class Run:
     rows: int
     seconds: float
     peak_mb: float
+    cpu_seconds: float
+    """User plus system CPU time of the engine's process (the fair figure when the cores are shared)."""
+    load: float
+    """The machine's one-minute load average when the run ended."""
     precision: float
     recall: float
     f1: float
@@ -59,15 +64,27 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def cpu_seconds() -> float:
+    """This process's user plus system CPU time so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def load_average() -> float:
+    """The one-minute load average (other work on the machine slows every wall-clock figure)."""
+    return os.getloadavg()[0]
+
+
 def child_main(engines: dict[str, Callable[[Path], tuple[Sequence[Any], Sequence[Any], str]]]) -> None:
     """Entry point of a child process: `script --child ENGINE FILE` prints one JSON result."""
     engine, path = sys.argv[2], Path(sys.argv[3])
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), cpu_seconds()
     truth, found, note = engines[engine](path)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu_started
     precision, recall, f1 = pairwise_scores(truth, found)
     print(json.dumps({"engine": engine, "dataset": path.stem, "rows": len(truth), "seconds": seconds,
-                      "peak_mb": peak_mb(), "precision": precision, "recall": recall, "f1": f1,
+                      "peak_mb": peak_mb(), "cpu_seconds": cpu, "load": load_average(),
+                      "precision": precision, "recall": recall, "f1": f1,
                       "note": note}))
 
 
@@ -96,11 +113,12 @@ def splink_labels(linker: Any, frame: Any, id_column: str) -> tuple[list[str], l
 
 def print_runs(runs: Sequence[Run]) -> None:
     """A table of runs, then outreach-vs-splink ratios per dataset."""
-    print(f"{'dataset':<22}{'engine':<10}{'rows':>9}{'time s':>9}{'peak MB':>9}"
+    print(f"{'dataset':<22}{'engine':<10}{'rows':>9}{'time s':>9}{'CPU s':>9}{'peak MB':>9}{'load':>6}"
           f"{'precision':>10}{'recall':>8}{'F1':>8}  note")
     for run in runs:
-        print(f"{run.dataset:<22}{run.engine:<10}{run.rows:>9}{run.seconds:>9.2f}{run.peak_mb:>9.0f}"
-              f"{run.precision:>10.4f}{run.recall:>8.4f}{run.f1:>8.4f}  {run.note}")
+        print(f"{run.dataset:<22}{run.engine:<10}{run.rows:>9}{run.seconds:>9.2f}{run.cpu_seconds:>9.2f}"
+              f"{run.peak_mb:>9.0f}{run.load:>6.1f}{run.precision:>10.4f}{run.recall:>8.4f}{run.f1:>8.4f}"
+              f"  {run.note}")
     by_dataset: dict[str, dict[str, Run]] = {}
     for run in runs:
         by_dataset.setdefault(run.dataset, {})[run.engine] = run

@@ -35,13 +35,14 @@ def child(mode: str, path: Path) -> None:
         store = Store.open(f"sqlite:///{folder}/bench.db", actor="bench")
         campaign = load_campaign(REPO)
         campaign_id = store.campaign_id(campaign)
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), harness.cpu_seconds()
         with store.transaction() as session:
             report = import_file(session, campaign, campaign_id, path,
                                  ImportOptions("es-MX", dedupe=mode == "import+dedupe"), "bench")
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, harness.cpu_seconds() - cpu_started
     print(json.dumps({"mode": mode, "rows": report.rows, "new": report.new, "bad": len(report.bad_rows),
-                      "clusters": report.clusters, "seconds": seconds, "peak_mb": harness.peak_mb()}))
+                      "clusters": report.clusters, "seconds": seconds, "cpu_seconds": cpu,
+                      "peak_mb": harness.peak_mb(), "load": harness.load_average()}))
 
 
 def main(argv: Sequence[str]) -> None:
@@ -51,7 +52,8 @@ def main(argv: Sequence[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="100000")
     args = parser.parse_args(argv)
-    print(f"{'rows':>9}  {'mode':<15}{'time s':>9}{'peak MB':>9}{'new':>9}{'clusters':>9}")
+    print(f"{'rows':>9}  {'mode':<15}{'time s':>9}{'CPU s':>9}{'peak MB':>9}{'load':>6}"
+          f"{'new':>9}{'clusters':>9}")
     for size in (int(size) for size in args.sizes.split(",")):
         harness.DATA.mkdir(exist_ok=True)
         data = harness.DATA / f"import_{size}.csv"
@@ -64,8 +66,9 @@ def main(argv: Sequence[str]) -> None:
                 print(done.stderr[-2000:])
                 continue
             figures = json.loads(done.stdout.strip().splitlines()[-1])
-            print(f"{figures['rows']:>9}  {mode:<15}{figures['seconds']:>9.2f}{figures['peak_mb']:>9.0f}"
-                  f"{figures['new']:>9}{figures['clusters']:>9}", flush=True)
+            print(f"{figures['rows']:>9}  {mode:<15}{figures['seconds']:>9.2f}{figures['cpu_seconds']:>9.2f}"
+                  f"{figures['peak_mb']:>9.0f}{figures['load']:>6.1f}{figures['new']:>9}{figures['clusters']:>9}",
+                  flush=True)
 
 
 if __name__ == "__main__":

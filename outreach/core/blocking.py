@@ -15,6 +15,9 @@ IntArray = npt.NDArray[np.int64]
 BlockingKey = tuple[Keys, int]
 """Keys of one kind for every record, and how many sorted neighbours each record is compared with."""
 
+BlockingCodes = tuple[IntArray, int]
+"""A blocking key already hashed by `key_codes`, with its window."""
+
 WINDOW = 8
 """Each record is compared with at most this many neighbours per key, so cost stays linear."""
 
@@ -49,13 +52,15 @@ def _pair_codes(left: IntArray, right: IntArray, n: int) -> IntArray:
     return low.astype(np.int64) * n + high
 
 
-def candidate_pairs(key_sets: Iterable[BlockingKey], order_hint: IntArray) -> tuple[IntArray, IntArray]:
-    """Unique candidate pairs (left, right) over every kind of key."""
+def candidate_pairs(key_sets: Iterable[BlockingKey | BlockingCodes],
+                    order_hint: IntArray) -> tuple[IntArray, IntArray]:
+    """Unique candidate pairs (left, right) over every kind of key (given as keys or as their codes)."""
     n = len(order_hint)
     if n < 2:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty
-    codes = [window_pairs(key_codes(keys), order_hint, window) for keys, window in key_sets]
+    codes = [window_pairs(keys if isinstance(keys, np.ndarray) else key_codes(keys), order_hint, window)
+             for keys, window in key_sets]
     pairs = _distinct(np.concatenate(codes)) if codes else np.empty(0, dtype=np.int64)
     return pairs // n, pairs % n
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, Table, func, select
 
 _PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 _SQLITE_IMPORT_CACHE_KIB = 262_144
@@ -69,3 +69,44 @@ def big_write(connection: Connection) -> Iterator[None]:
         yield
     finally:
         connection.exec_driver_sql(f"PRAGMA cache_size={int(before or -2000)}")
+
+
+@contextmanager
+def indexes_deferred(connection: Connection, table: Table, incoming: int) -> Iterator[None]:
+    """On SQLite, drop a table's plain secondary indexes while `incoming` rows go in, then rebuild them.
+
+    Worth it only when the rows coming outnumber those already there: one sort per index then beats
+    a B-tree insert per row. Unique indexes stay (they guard the data). DDL is transactional in
+    SQLite, so a failure or a crash before commit leaves the indexes exactly as they were.
+    """
+    if not _in_sqlite_transaction(connection) or incoming <= _row_count(connection, table):
+        yield
+        return
+    dropped = _plain_indexes(connection, table)
+    for name, _ in dropped:
+        connection.exec_driver_sql(f'DROP INDEX "{name}"')
+    yield
+    for _, sql in dropped:
+        connection.exec_driver_sql(sql)
+
+
+def _in_sqlite_transaction(connection: Connection) -> bool:
+    """Whether this is SQLite inside a real BEGIN (pysqlite left to itself would autocommit DDL)."""
+    if connection.dialect.name != "sqlite":
+        return False
+    return bool(getattr(connection.connection.dbapi_connection, "in_transaction", False))
+
+
+def _row_count(connection: Connection, table: Table) -> int:
+    """Rows in the table now."""
+    return int(connection.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+def _plain_indexes(connection: Connection, table: Table) -> list[tuple[str, str]]:
+    """(name, CREATE statement) of each non-unique index made by CREATE INDEX on this SQLite table."""
+    listed = connection.exec_driver_sql(f'PRAGMA index_list("{table.name}")').all()
+    plain = {row[1] for row in listed if not row[2] and row[3] == "c"}  # (seq, name, unique, origin, partial)
+    statements = connection.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+        (table.name,)).all()
+    return [(str(name), str(sql)) for name, sql in statements if name in plain]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
@@ -14,7 +15,7 @@ import numpy.typing as npt
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler
 
-from outreach.core.blocking import BlockingKey, IntArray, Keys
+from outreach.core.blocking import BlockingCodes, BlockingKey, IntArray, Keys, key_codes
 
 Levels = npt.NDArray[np.uint8]
 Strings = npt.NDArray[np.object_]
@@ -79,10 +80,12 @@ def similarity(name: str, left: Strings, right: Strings, cutoff: float) -> npt.N
 
 
 def factorize(values: Sequence[str]) -> tuple[IntArray, Strings]:
-    """An integer per value (0 for '', missing) and the distinct values by integer."""
-    numbering: dict[str, int] = {"": 0}
-    codes = np.fromiter((numbering.setdefault(value, len(numbering)) for value in values),
-                        dtype=np.int64, count=len(values))
+    """An integer per value (0 for '', missing) and the distinct values by integer, in order of first use."""
+    firsts = dict.fromkeys(values)
+    firsts.pop("", None)
+    numbering = {"": 0}
+    numbering.update(zip(firsts, itertools.count(1)))
+    codes = np.fromiter(map(numbering.__getitem__, values), dtype=np.int64, count=len(values))
     distinct = np.empty(len(numbering), dtype=object)
     distinct[:] = list(numbering)
     return codes, distinct
@@ -102,6 +105,8 @@ class Compares(Protocol):
     def levels(self, left: IntArray, right: IntArray) -> Levels: ...
 
     def blocking_keys(self) -> Iterator[BlockingKey]: ...
+
+    def blocking_codes(self) -> Iterator[BlockingCodes]: ...
 
 
 @dataclass
@@ -134,7 +139,7 @@ class Comparison:
         self.fuzzy_codes, self.fuzzy_distinct = self.codes, self.distinct
         if self.variant is not None:
             variant_codes, variant_distinct = factorize(self.variant.tolist())
-            self.variant_codes = variant_codes
+            self.variant_codes, self.variant_distinct = variant_codes, variant_distinct
             if self.fuzzy_on_variant:
                 self.fuzzy_codes, self.fuzzy_distinct = variant_codes, variant_distinct
         self.scope_codes: IntArray | None = None
@@ -205,23 +210,47 @@ class Comparison:
             for keys in self._keys_of(kind):
                 yield keys, KEY_WINDOWS[kind]
 
+    def blocking_codes(self) -> Iterator[BlockingCodes]:
+        """`blocking_keys` as codes: each distinct value's keys hashed once, then spread to its records."""
+        for kind in self.keys:
+            codes, per_value = self._distinct_key_sets(kind)
+            for keys in per_value:
+                yield key_codes(keys)[codes] if codes is not None else key_codes(keys), KEY_WINDOWS[kind]
+
     def _keys_of(self, kind: str) -> list[Keys]:
         """One kind of key for every record (`ends` gives two: a value's start and its end)."""
-        values: list[str] = self.values.tolist()
-        variants: list[str] = self.variant.tolist() if self.variant is not None else []
-        if kind == "value":
-            return [[value or None for value in values]]
-        if kind == "tokens":
-            return [[sorted_tokens(value) if " " in value else None for value in values]]
-        if kind == "token-prefixes":
-            return [[_token_prefixes(value) for value in values]]
-        if kind == "ends":
-            return _ends(values)
-        if kind == "variant":
-            return [[value or None for value in variants]]
-        if kind == "variant-ends":
-            return _ends(variants)
-        raise ValueError(f"unknown blocking key kind '{kind}'")
+        codes, per_value = self._distinct_key_sets(kind)
+        return per_value if codes is None else [_spread(keys, codes) for keys in per_value]
+
+    def _distinct_key_sets(self, kind: str) -> tuple[IntArray | None, list[Keys]]:
+        """Each record's value code, and one kind of key per distinct value (worked out once each)."""
+        on_variant = kind.startswith("variant")
+        codes = self.variant_codes if on_variant else self.codes
+        if codes is None:
+            return None, _distinct_keys(kind, [])
+        distinct: list[str] = (self.variant_distinct if on_variant else self.distinct).tolist()
+        return codes, _distinct_keys(kind, distinct)
+
+
+def _distinct_keys(kind: str, values: list[str]) -> list[Keys]:
+    """One kind of key for each of these values."""
+    if kind in ("value", "variant"):
+        return [[value or None for value in values]]
+    if kind == "tokens":
+        return [[sorted_tokens(value) if " " in value else None for value in values]]
+    if kind == "token-prefixes":
+        return [[_token_prefixes(value) for value in values]]
+    if kind in ("ends", "variant-ends"):
+        return _ends(values)
+    raise ValueError(f"unknown blocking key kind '{kind}'")
+
+
+def _spread(keys: Keys, codes: IntArray) -> Keys:
+    """Per-value keys as per-record keys (records share the key objects, so their hashes are cached)."""
+    table = np.empty(len(keys), dtype=object)
+    table[:] = keys
+    spread: list[str | None] = table[codes].tolist()
+    return spread
 
 
 def _ends(values: Sequence[str]) -> list[Keys]:
@@ -277,3 +306,8 @@ class Composite:
         """Both parts' keys."""
         for part in self.parts:
             yield from part.blocking_keys()
+
+    def blocking_codes(self) -> Iterator[BlockingCodes]:
+        """Both parts' key codes."""
+        for part in self.parts:
+            yield from part.blocking_codes()

@@ -134,7 +134,7 @@ def _parse(text: str, delimiter: str, name: str) -> tuple[list[str], list[tuple[
     try:
         headers = [cell.replace("\ufeff", "").strip() for cell in next(reader)]
         for number, cells in enumerate(reader, start=2):
-            if any(cell.strip() for cell in cells):
+            if "".join(cells).strip():  # not blank: some cell has more than whitespace
                 rows.append((number, cells))
     except csv.Error as exc:
         raise ImportFileError(f"{name}: row {number + 1}: malformed CSV: {exc}") from None

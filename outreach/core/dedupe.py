@@ -10,6 +10,7 @@ import numpy as np
 from outreach.core.blocking import IntArray, candidate_pairs, key_codes, rank_of
 from outreach.core.comparisons import EXACT, Compares, Composite, Levels
 from outreach.core.fellegi_sunter import FloatArray, LevelMatrix, Model, Priors, fit, learnt_threshold
+from outreach.core.hot_loops import gc_paused
 
 COMPARE_CHUNK = 1 << 21
 """Pairs compared at a time: the temporary arrays of a chunk stay around a hundred megabytes."""
@@ -55,11 +56,17 @@ def cluster(comparisons: Sequence[Compares], *, threshold: float | None = None, 
 
     Records with equal `same` keys are linked whatever their scores (exact duplicates by definition).
     """
-    comparisons = list(comparisons)
+    with gc_paused():
+        return _cluster(list(comparisons), threshold, seed, same)
+
+
+def _cluster(comparisons: list[Compares], threshold: float | None, seed: int,
+             same: Sequence[str] | None) -> Clustering:
+    """`cluster` itself."""
     n = len(comparisons[0].values)
     hint = rank_of(["\x1f".join(values) for values in zip(*(c.values.tolist() for c in comparisons),
                                                         strict=True)])
-    keys = (key for comparison in comparisons for key in comparison.blocking_keys())
+    keys = (key for comparison in comparisons for key in comparison.blocking_codes())
     left, right = candidate_pairs(keys, hint)
     levels = compare(comparisons, left, right)
     sample_left, sample_right = random_pairs(n, RANDOM_PAIRS, seed)

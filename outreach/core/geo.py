@@ -12,6 +12,7 @@ import tldextract
 from babel import Locale, UnknownLocaleError
 
 from outreach.core.locales import is_country, is_language
+from outreach.core.public_suffix import split_plain
 
 # ccTLDs Google treats as generic: they say nothing about a site's country.
 GENERIC_CCTLDS = frozenset({
@@ -57,6 +58,9 @@ def host_of(url: str) -> str:
 @lru_cache(maxsize=1 << 16)
 def split_host(host: str) -> HostParts:
     """Split a host at its public suffix."""
+    plain = split_plain(normalise_host(host))
+    if plain is not None:
+        return HostParts(*plain)
     parts = _extractor()(normalise_host(host))
     registered = f"{parts.domain}.{parts.suffix}" if parts.domain and parts.suffix else ""
     return HostParts(parts.subdomain, registered or normalise_host(host), parts.suffix)

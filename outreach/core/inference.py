@@ -48,18 +48,18 @@ def infer(evidence: Evidence, languages: Collection[str]) -> Inferred:
     """Country: explicit, ccTLD, path hint. Language: explicit, export, path hint, ccTLD, detected."""
     candidates = languages if isinstance(languages, frozenset) else frozenset(languages)
     if evidence.text:
-        return _infer(evidence, candidates)
+        return infer_uncached(evidence, candidates)
     return _infer_cached(evidence, candidates)
 
 
 @lru_cache(maxsize=1 << 16)
 def _infer_cached(evidence: Evidence, languages: frozenset[str]) -> Inferred:
-    """`_infer` remembered for rows without text (hosts repeat across a list's rows)."""
-    return _infer(evidence, languages)
+    """`infer_uncached` remembered for rows without text (hosts repeat across a list's rows)."""
+    return infer_uncached(evidence, languages)
 
 
-def _infer(evidence: Evidence, languages: frozenset[str]) -> Inferred:
-    """The inference itself."""
+def infer_uncached(evidence: Evidence, languages: Collection[str]) -> Inferred:
+    """`infer` without its cache, for callers that remember results themselves (a bulk import)."""
     cctld = geo.cctld_country(evidence.host) if evidence.host else None
     hint = geo.url_hint(evidence.host, evidence.path, languages)
     country, country_source = _first(

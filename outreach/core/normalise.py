@@ -17,9 +17,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NUMBER_JUNK = re.compile(r"[\s\u00a0\u202f'%]")
 _MISSING = frozenset({"", "-", "–", "—", "n/a", "na", "none", "null", "nan"})
 # The common shape of an address: email-validator accepts all of these, so only the rest pay for it.
-_PLAIN_EMAIL = re.compile(
-    r"[a-z0-9_+-]+(?:\.[a-z0-9_+-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}",
-    re.IGNORECASE | re.ASCII)
+_PLAIN_LOCAL = re.compile(r"[a-z0-9_+-]+(?:\.[a-z0-9_+-]+)*", re.IGNORECASE | re.ASCII)
+_PLAIN_DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}",
+                           re.IGNORECASE | re.ASCII)
 _RESERVED_LABEL = re.compile(r"^..--", re.ASCII)
 _SPECIAL_USE_TLDS = frozenset({"arpa", "invalid", "local", "localhost", "onion", "test"})
 
@@ -109,23 +109,35 @@ def _decimal_point(text: str) -> str:
 def normalise_email(value: str, *, check_dns: bool = False) -> str:
     """A syntactically valid address (domain lower-cased); DNS checked only when asked."""
     address = value.strip().removeprefix("mailto:")
-    if not check_dns and _plain_email_ok(address):
-        local, _, domain = address.rpartition("@")
-        return f"{local}@{domain.lower()}"
+    plain = None if check_dns else plain_email(address)
+    if plain is not None:
+        return plain
     try:
         return validate_email(address, check_deliverability=check_dns).normalized
     except EmailNotValidError as exc:
         raise CellError(f"'{address}' is not a valid email address: {exc}") from None
 
 
-def _plain_email_ok(address: str) -> bool:
-    """Whether an address has the plain ASCII shape email-validator is known to accept."""
-    if len(address) > 254 or not _PLAIN_EMAIL.fullmatch(address):
-        return False
-    local, _, domain = address.rpartition("@")
-    labels = domain.lower().split(".")
-    return (len(local) <= 64 and labels[-1] not in _SPECIAL_USE_TLDS
-            and not any(_RESERVED_LABEL.match(label) for label in labels))
+def plain_email(address: str) -> str | None:
+    """An address of the plain ASCII shape email-validator is known to accept, normalised as it would;
+    None for anything else (which then goes to email-validator)."""
+    local, at, domain = address.rpartition("@")
+    if not at or len(address) > 254 or len(local) > 64 or not _PLAIN_LOCAL.fullmatch(local):
+        return None
+    lowered = _plain_domain(domain)
+    return f"{local}@{lowered}" if lowered else None
+
+
+@lru_cache(maxsize=1 << 16)
+def _plain_domain(domain: str) -> str | None:
+    """A mail domain of plain shape, lower-cased; None when email-validator must judge it."""
+    if not _PLAIN_DOMAIN.fullmatch(domain):
+        return None
+    lowered = domain.lower()
+    labels = lowered.split(".")
+    if labels[-1] in _SPECIAL_USE_TLDS or any(_RESERVED_LABEL.match(label) for label in labels):
+        return None
+    return lowered
 
 
 def email_domain(email: str | None) -> str | None:

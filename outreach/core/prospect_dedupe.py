@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from outreach.core.comparisons import Compares, Comparison, Composite, as_strings, fold_value
 from outreach.core.dedupe import Clustering, cluster
+from outreach.core.hot_loops import gc_paused
 from outreach.core.progress import Progress, step
 from outreach.core.prospect_rows import FREE_MAIL, identity_of
 from outreach.core.prospect_writes import PROSPECTS, core
@@ -98,6 +99,14 @@ def cluster_columns(domains: Sequence[str | None], outlets: Sequence[str | None]
                     contacts: Sequence[str | None], emails: Sequence[str | None],
                     threshold: float | None = None) -> Clustering:
     """`cluster_rows` for data already held column by column (a million dicts cost a gigabyte)."""
+    with gc_paused():
+        return _cluster_columns(domains, outlets, contacts, emails, threshold)
+
+
+def _cluster_columns(domains: Sequence[str | None], outlets: Sequence[str | None],
+                     contacts: Sequence[str | None], emails: Sequence[str | None],
+                     threshold: float | None) -> Clustering:
+    """`cluster_columns` itself."""
     identities = [identity_of((domain or "").lower(), email, contact)
                   for domain, email, contact in zip(domains, emails, contacts, strict=True)]
     return cluster(prospect_comparisons(domains, outlets, contacts, emails), threshold=threshold,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -11,8 +12,10 @@ from zoneinfo import available_timezones
 
 from outreach.core import geo
 from outreach.core.campaign import Market
+from outreach.core.cell_memo import Memo
+from outreach.core.cell_memo import RowError as RowError  # re-exported: importers catch it from here
 from outreach.core.formats import ColumnMap
-from outreach.core.inference import Evidence, infer, locality
+from outreach.core.inference import Evidence, infer, infer_uncached, locality
 from outreach.core.normalise import (
     CellError,
     clean_text,
@@ -27,6 +30,9 @@ from outreach.core.normalise import (
     person_name,
     source_type,
 )
+
+_BARE_HOST = re.compile(r"[A-Za-z0-9._-]+", re.ASCII)
+"""A cell that is a host name and nothing else (no scheme, port, path or user)."""
 
 Record = dict[str, Any]
 """Column name → value, ready for a bulk insert into `prospect`."""
@@ -43,14 +49,6 @@ FREE_MAIL = frozenset({
 """Mail providers whose domain says nothing about the contact's site."""
 
 
-class RowError(ValueError):
-    """A row cannot become a prospect; `field` names the column at fault."""
-
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(reason)
-        self.field = field
-
-
 @cache
 def _timezones() -> frozenset[str]:
     """IANA zone names known to this Python."""
@@ -60,14 +58,27 @@ def _timezones() -> frozenset[str]:
 @lru_cache(maxsize=1 << 16)
 def host_and_path(text: str) -> tuple[str, str]:
     """The normalised host and the path of a domain or URL; ('', '') when it is neither."""
+    if _BARE_HOST.fullmatch(text):  # nothing for a URL parser to do: it would give the text, lower-cased
+        return _checked_host(geo.normalise_host(text)), ""
+    return parsed_host_and_path(text)
+
+
+def parsed_host_and_path(text: str) -> tuple[str, str]:
+    """`host_and_path` by the URL parser, for anything that is not a bare host name."""
     parts = urlsplit(text if "//" in text else f"//{text}")
     try:
         host = geo.normalise_host(parts.hostname or "")
     except ValueError:
         return "", ""
+    host = _checked_host(host)
+    return (host, parts.path) if host else ("", "")
+
+
+def _checked_host(host: str) -> str:
+    """The host if it has a public suffix and no spaces, else ''."""
     if not host or " " in host or not geo.split_host(host).suffix:
-        return "", ""
-    return host, parts.path
+        return ""
+    return host
 
 
 def identity_of(domain: str, email: str | None, contact_name: str | None) -> str:
@@ -81,7 +92,11 @@ def identity_of(domain: str, email: str | None, contact_name: str | None) -> str
 
 @dataclass
 class RowReader:
-    """Reads rows of one table in one format for one market."""
+    """Reads rows of one table in one format for one market.
+
+    Every cell parser is a pure function of its cells, so each distinct value is worked out once per
+    import (`Memo`); a million-row list repeats its domains, names, countries and metrics a lot.
+    """
 
     columns: ColumnMap
     headers: Sequence[str]
@@ -89,32 +104,51 @@ class RowReader:
     languages: Collection[str]
     check_dns: bool = False
 
+    def __post_init__(self) -> None:
+        self._fields = [(name, indexes[0]) for name, indexes in self.columns.fields.items() if name != "text"]
+        self._text_indexes = self.columns.fields.get("text", [])
+        self._metric_columns = [(name, index, Memo(self._metric_parser(index)))
+                                for name, index in self.columns.metrics.items()]
+        self._candidates = frozenset(self.languages)
+        explicit = self.columns.format.explicit
+        self._email = Memo(self._parse_email)
+        self._site = Memo(self._parse_site)
+        self._mail_site = Memo(self._parse_mail_site)
+        self._contact = Memo(self._parse_contact)
+        self._stated = Memo(self._parse_stated)
+        self._source_type = Memo(lambda cell: self._guard("source_type", source_type, cell, strict=explicit))
+        self._zone = Memo(self._parse_zone)
+        self._inferred = Memo(lambda key: infer_uncached(Evidence(*key), self._candidates))
+        self._place = Memo(lambda key: locality(self.market, *key))
+        self._first_name = Memo(lambda key: clean_text(key[0]) or first_name_of(key[1]))
+
     def read(self, cells: Sequence[str]) -> Record:
         """The prospect this row describes; RowError says which field is wrong."""
-        text = {name: self._cell(cells, name) for name in self.columns.fields if name != "text"}
-        email = self._email(text.get("email", ""))
-        host, url, path = self._site(text.get("domain", ""), text.get("url", ""), email)
-        contact = self._contact(text)
-        explicit = self.columns.format.explicit
-        evidence = Evidence(host, path, *self._stated(text, explicit), self._joined_text(cells))
-        found = infer(evidence, self.languages)
-        kind = self._guard("source_type", source_type, text.get("source_type", ""), strict=explicit)
-        domain = geo.split_host(host).registered_domain
+        width = len(cells)
+        text = {name: cells[index] if index < width else "" for name, index in self._fields}
+        get = text.get
+        email = self._email[get("email", "")]
+        host, url, path, domain = self._site[get("domain", ""), get("url", "")] or self._mail_site[email]
+        contact = self._contact[get("contact_name", ""), get("first_name", ""), get("last_name", "")]
+        country, language, export_language = self._stated[get("country", ""), get("language", "")]
+        joined = " ".join(cells[index] for index in self._text_indexes if index < width)
+        if joined:
+            found = infer(Evidence(host, path, country, language, export_language, joined), self._candidates)
+        else:
+            found = self._inferred[host, path, country, language, export_language]
+        kind = self._source_type[get("source_type", "")]
+        place = self._place[found.country, found.language, kind]
+        metrics = self._metrics(cells, width)
         return {
             "identity": identity_of(domain, email, contact), "domain": domain,
             "host": host if host not in (domain, f"www.{domain}") else None, "url": url,
-            "outlet": clean_text(text.get("outlet", "")) or None, "contact_name": contact,
-            "first_name": clean_text(text.get("first_name", "")) or first_name_of(contact),
+            "outlet": clean_text(get("outlet", "")) or None, "contact_name": contact,
+            "first_name": self._first_name[get("first_name", ""), contact],
             "email": email, "country": found.country, "country_source": found.country_source,
             "language": found.language, "language_source": found.language_source,
-            "locality": locality(self.market, found.country, found.language, kind),
-            "source_type": kind, "metrics": self._metrics(cells), "timezone": self._zone(text),
+            "locality": place, "source_type": kind, "metrics": metrics,
+            "timezone": self._zone[get("timezone", "")],
         }
-
-    def _cell(self, cells: Sequence[str], name: str) -> str:
-        """The raw text of a field's column in this row ('' when the row is short)."""
-        index = self.columns.fields[name][0]
-        return cells[index] if index < len(cells) else ""
 
     def _header(self, name: str) -> str:
         """The header a field was read from, to name it in messages."""
@@ -128,13 +162,26 @@ class RowReader:
         except CellError as exc:
             raise RowError(self._header(name), str(exc)) from None
 
-    def _email(self, value: str) -> str | None:
+    def _parse_email(self, value: str) -> str | None:
         """The contact's normalised address, if the row has one."""
         if is_missing(value):
             return None
         return str(self._guard("email", normalise_email, value, check_dns=self.check_dns))
 
-    def _site(self, domain: str, url: str, email: str | None) -> tuple[str, str | None, str]:
+    def _parse_site(self, cells: tuple[str, str]) -> tuple[str, str | None, str, str] | None:
+        """(host, url, path, registered domain) from the domain or URL column; None when both are blank."""
+        domain, url = cells
+        if is_missing(domain) and is_missing(url):
+            return None
+        host, keep_url, path = self._site_of(domain, url, None)
+        return host, keep_url, path, geo.split_host(host).registered_domain
+
+    def _parse_mail_site(self, email: str | None) -> tuple[str, str | None, str, str]:
+        """(host, url, path, registered domain) from a work email address, for rows with no site column."""
+        host, keep_url, path = self._site_of("", "", email)
+        return host, keep_url, path, geo.split_host(host).registered_domain
+
+    def _site_of(self, domain: str, url: str, email: str | None) -> tuple[str, str | None, str]:
         """(host, url, path) from the domain or URL column, else from a work email address."""
         column = "domain" if not is_missing(domain) else "url"
         source = domain if column == "domain" else url
@@ -151,45 +198,47 @@ class RowReader:
             path = path or host_and_path(keep_url)[1]  # a page's path can hint where the site aims
         return host, keep_url, path
 
-    def _contact(self, text: dict[str, str]) -> str | None:
+    @staticmethod
+    def _parse_contact(cells: tuple[str, str, str]) -> str | None:
         """The contact's full name, from one column or from first and last names."""
-        name = person_name(text.get("contact_name", ""))
+        full, first, last = cells
+        name = person_name(full)
         if not name:
-            name = clean_text(f"{text.get('first_name', '')} {text.get('last_name', '')}")
+            name = clean_text(f"{first} {last}")
         return name or None
 
-    def _stated(self, text: dict[str, str], explicit: bool) -> tuple[str | None, str | None, str | None]:
+    def _parse_stated(self, cells: tuple[str, str]) -> tuple[str | None, str | None, str | None]:
         """(explicit country, explicit language, export language) as the columns state them."""
-        country = self._guard("country", country_code, text.get("country", ""))
-        language_cell = text.get("language", "")
-        if explicit:
+        country_cell, language_cell = cells
+        country = self._guard("country", country_code, country_cell)
+        if self.columns.format.explicit:
             return country, self._guard("language", language_code, language_cell), None
         try:
             return country, None, language_code(language_cell)
         except CellError:
             return country, None, None  # an export's odd language label is ignored, not fatal
 
-    def _joined_text(self, cells: Sequence[str]) -> str:
-        """Titles and context joined, for language detection."""
-        indexes = self.columns.fields.get("text", [])
-        return " ".join(cells[index] for index in indexes if index < len(cells))
-
-    def _metrics(self, cells: Sequence[str]) -> dict[str, float]:
-        """Every metric column with a value, by metric name."""
-        found: dict[str, float] = {}
-        for name, index in self.columns.metrics.items():
-            value = cells[index] if index < len(cells) else ""
+    def _metric_parser(self, index: int) -> Any:
+        """A parser of one metric column's cells, naming that column when a cell is not a number."""
+        def parse(value: str) -> float | None:
             try:
-                number = parse_number(value)
+                return parse_number(value)
             except CellError as exc:
                 raise RowError(self.headers[index], str(exc)) from None
+        return parse
+
+    def _metrics(self, cells: Sequence[str], width: int) -> dict[str, float]:
+        """Every metric column with a value, by metric name."""
+        found: dict[str, float] = {}
+        for name, index, parse in self._metric_columns:
+            number = parse[cells[index] if index < width else ""]
             if number is not None:
                 found[name] = number
         return found
 
-    def _zone(self, text: dict[str, str]) -> str | None:
+    def _parse_zone(self, cell: str) -> str | None:
         """The contact's IANA time zone, when the row gives one."""
-        zone = text.get("timezone", "").strip()
+        zone = cell.strip()
         if not zone:
             return None
         if zone not in _timezones():

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, bindparam, func, select, update
 from sqlmodel import Session
 
-from outreach.core.bulk import big_write, bulk_insert
+from outreach.core.bulk import big_write, bulk_insert, indexes_deferred
 from outreach.core.campaign import Market
 from outreach.core.inference import SOURCE_STRENGTH, locality
 from outreach.core.models import Prospect, ProspectAlias, ProspectEvent, utcnow
@@ -109,7 +109,8 @@ class ProspectWriter:
                        key=lambda record: record["identity"])  # index pages fill in order
         matched = [record for record in records if record["identity"] in known]
         with big_write(self.connection):
-            result.new_ids = self._insert(fresh)
+            with indexes_deferred(self.connection, PROSPECTS, len(fresh)):
+                result.new_ids = self._insert(fresh)
             updates = self._updates(matched, known)
             result.updated_ids = [change["_id"] for change in updates]
             result.unchanged = len(matched) - len(updates)
@@ -175,8 +176,9 @@ class ProspectWriter:
     def add_events(self, kind: str, rows: Sequence[tuple[int, dict[str, Any]]]) -> None:
         """Insert history events of one kind, (prospect id, detail) each, in one executemany."""
         if rows:
-            bulk_insert(self.connection, EVENTS, ("prospect_id", "detail"), rows,
-                        {"at": utcnow(), "actor": self.actor, "kind": kind})
+            with indexes_deferred(self.connection, EVENTS, len(rows)):
+                bulk_insert(self.connection, EVENTS, ("prospect_id", "detail"), rows,
+                            {"at": utcnow(), "actor": self.actor, "kind": kind})
 
 
 def _chunks(items: Sequence[int], size: int) -> Iterator[Sequence[int]]:

@@ -15,6 +15,7 @@ from outreach.core.campaign import Campaign, Market
 from outreach.core.csvread import Table, read_table, write_csv
 from outreach.core.dnc import Blocklist
 from outreach.core.formats import ColumnMap, Format, detect_format, get_format, map_columns
+from outreach.core.hot_loops import gc_paused
 from outreach.core.normalise import CellError, parse_number
 from outreach.core.progress import EVERY, Progress, step
 from outreach.core.prospect_dedupe import refresh_clusters
@@ -79,6 +80,13 @@ def import_file(session: Session, campaign: Campaign, campaign_id: int, path: Pa
     `progress` hears each phase (reading, writing, dedupe) and, while reading, every EVERY rows;
     when it answers False the import raises Cancelled and the caller's transaction writes nothing.
     """
+    with gc_paused():
+        return _import(session, campaign, campaign_id, path, options, actor, progress)
+
+
+def _import(session: Session, campaign: Campaign, campaign_id: int, path: Path,
+            options: ImportOptions, actor: str, progress: Progress | None) -> ImportReport:
+    """`import_file` itself."""
     market = campaign.market(options.market)
     step(progress, "reading", 0, 0)
     table = read_table(path)
