@@ -11,7 +11,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Label, Select, TabbedContent, TabPane
+from textual.widgets import Footer, Header, Label, Select, TabbedContent, TabPane, Tabs
 from textual.worker import WorkerFailed
 
 from outreach.core.campaign_file import load_campaign
@@ -124,7 +124,16 @@ class OutreachApp(App[None]):
         await host.mount(tabs)
         if self._first_pane:
             self.call_after_refresh(self._focus_pane, self._first_pane)
+        self.call_after_refresh(self._place_underline)
         self._tell_market()
+
+    def _place_underline(self) -> None:
+        """Put the tab underline under the active tab once the tabs have a size."""
+        # Mounted all at once, the tabs can be measured after Textual placed the underline (at 0).
+        for tabs in self.query(Tabs):
+            highlight = getattr(tabs, "_highlight_active", None)
+            if callable(highlight):
+                highlight(animate=False)
 
     def panes(self) -> list[Widget]:
         """The mounted panes, in tab order."""

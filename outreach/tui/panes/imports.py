@@ -85,7 +85,7 @@ class ImportPane(Widget):
             yield Button("Import", id="import-start", variant="primary", compact=True)
             yield Button("Cancel", id="import-cancel", disabled=True, compact=True)
             yield Label("", id="import-market")
-        yield ProgressBar(id="import-progress", show_eta=False)
+        yield ProgressBar(total=1, id="import-progress", show_eta=False)
         yield Label("", id="import-status")
         yield OptionList(id="import-files", compact=True)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import partial
 from typing import ClassVar
 
@@ -51,9 +52,10 @@ class RequestsPane(Widget):
                 tooltip="Approve if needed, then schedule the pitch in the recipient's business hours"),
     ]
 
-    def __init__(self, workspace: Workspace) -> None:
+    def __init__(self, workspace: Workspace, *, now: datetime | None = None) -> None:
         super().__init__(id="requests-pane")
         self.workspace = workspace
+        self._now = now
         self.market = next(iter(workspace.campaign.markets), "")
         self.prospect_id: int | None = None
         self.request: LinkRequest | None = None
@@ -104,6 +106,8 @@ class RequestsPane(Widget):
     def _prospect_typed(self, event: Input.Changed) -> None:
         if self._searching is not None:
             self._searching.stop()
+        if self.prospect_id is not None and event.value.strip() == f"#{self.prospect_id}":
+            return  # use_prospect wrote it: nothing to look up
         self._searching = self.set_timer(DEBOUNCE, lambda: self._search(event.value.strip()))
 
     @work(thread=True, exclusive=True, group="request-search")
@@ -194,8 +198,9 @@ class RequestsPane(Widget):
             with workspace.store.transaction() as session:
                 if stored is not None:
                     row = requests.get(session, campaign_id, stored.id or 0)
-                    return check_stored(session, workspace.campaign, campaign_id, row), row.anchor_class
-                verdict = check_draft(session, workspace.campaign, campaign_id, draft)
+                    found = check_stored(session, workspace.campaign, campaign_id, row, now=self._now)
+                    return found, row.anchor_class
+                verdict = check_draft(session, workspace.campaign, campaign_id, draft, now=self._now)
                 return verdict.findings, f"{verdict.anchor_class} ({verdict.anchor_reason})"
 
         found = guarded(self, "Cannot check", run)
