@@ -182,5 +182,6 @@ class ImportPane(Widget):
             return
         self.last_report = report
         status.update(summary(report))
+        self.query_one("#import-files", OptionList).focus()  # out of the path box, so keys work again
         self.notify(summary(report), title=f"Imported {Path(report.file).name}")
         self.post_message(self.Imported(report))
