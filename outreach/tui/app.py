@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -53,7 +54,7 @@ def _pane_keys() -> list[BindingType]:
 class OutreachApp(App[None]):
     """The outreach workspace; construction is cheap, the campaign and store open after mount."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "outreach"
     COMMANDS = App.COMMANDS | {OutreachCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
