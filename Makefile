@@ -45,6 +45,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/import_bench.py --sizes 100000,1000000
 	$(BIN)/python bench/schedule_bench.py --requests 100000
 	$(BIN)/python bench/send_bench.py --messages 10000
+	$(BIN)/python bench/app_bench.py --prospects 100000
 
 bench-quick: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
@@ -55,6 +56,7 @@ bench-quick: $(STAMP)
 	$(BIN)/python bench/import_bench.py --sizes 10000
 	$(BIN)/python bench/schedule_bench.py --requests 10000
 	$(BIN)/python bench/send_bench.py --messages 1000
+	$(BIN)/python bench/app_bench.py --prospects 10000
 
 clean:
 	rm -rf $(VENV) .demo .mypy_cache .pytest_cache .ruff_cache
