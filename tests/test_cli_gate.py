@@ -103,7 +103,7 @@ def test_unapproved_template_blocks_and_cannot_be_overridden(demo: dict[str, Any
 
 
 def test_plan_shows_headroom(demo: dict[str, Any]) -> None:
-    result = run(*demo["base"], "plan", "--market", "es-MX")
+    result = run(*demo["base"], "plan", "--market", "es-MX", "--today", "2026-11-20")
     assert result.exit_code == 0, result.output
     assert "es-MX: up to" in result.output and "ramp: day" in result.output
     data = json.loads(run(*demo["base"], "plan", "--market", "es-MX", "--json").stdout)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -73,7 +74,7 @@ def test_import_mistakes_are_messages(demo_dir: Path, db: str, args: list[str], 
 
 def test_a_missing_file_is_a_usage_error(demo_dir: Path, db: str, tmp_path: Path) -> None:
     result = run("-C", demo_dir, "--db", db, "import", tmp_path / "nope.csv", "--market", "es-MX")
-    assert result.exit_code == 2 and "does not exist" in result.output
+    assert result.exit_code == 2 and "does not exist" in re.sub(r"[\s│]+", " ", result.output)
 
 
 def test_prospects_json_lists_every_column(demo_dir: Path, db: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
@@ -148,11 +149,14 @@ def plan(
     ctx: typer.Context,
     market: Annotated[str, typer.Option("--market", "-m", help="Market tag.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    today: Annotated[str | None, typer.Option(help="Headroom as of this day (YYYY-MM-DD).")] = None,
 ) -> None:
     """What a market can still take this week and this month, per URL version, without breaking a rule."""
     shared = state(ctx)
+    day = parse_day(today)
+    now = datetime.combine(day, time(12), UTC) if day else None
     with shared.store.transaction() as session:
-        room = headroom.market_room(session, shared.campaign, shared.campaign_id(), market)
+        room = headroom.market_room(session, shared.campaign, shared.campaign_id(), market, now=now)
     if as_json:
         print_json({"market": room.market, "week": room.week, "month": room.month, "limits": room.limits,
                     "pages": [vars(page) for page in room.pages]})
@@ -165,6 +169,16 @@ def plan(
                   f"{page.branded_naked} branded/naked, {page.local} local")
         out.print(f"      room: {_room(page.exact_room)} exact, {_room(page.other_anchor_room)} "
                   f"non-branded, {_room(page.global_room)} global, {_room(page.local_room)} local")
+
+
+def parse_day(text: str | None) -> date | None:
+    """A YYYY-MM-DD option value, or None; anything else is a usage error."""
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a date (YYYY-MM-DD)", param_hint="--today") from None
 
 
 def _room(value: int | None) -> str:

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from outreach.cli.gate import parse_day
 from outreach.cli.gate import plan as headroom
 from outreach.cli.output import out, print_json
 from outreach.cli.state import state
@@ -34,7 +35,7 @@ Accept = Annotated[bool, typer.Option("--accept", help="Write the suggestion int
 Markets = Annotated[list[str] | None, typer.Option("--market", "-m", help="Market tag (repeatable).")]
 AddGap = Annotated[bool, typer.Option("--add-gap", help="Add gap domains as prospects.")]
 Apply = Annotated[bool, typer.Option("--apply", help="Write the next period's changes.")]
-Today = Annotated[str | None, typer.Option(help="Review as of this day (YYYY-MM-DD).")]
+Today = Annotated[str | None, typer.Option(help="As of this day (YYYY-MM-DD); default today.")]
 WrongCountry = Annotated[list[str] | None, typer.Option(
     "--wrong-country", help="A market you see ranking in the wrong country (repeatable).")]
 
@@ -42,13 +43,13 @@ WrongCountry = Annotated[list[str] | None, typer.Option(
 @plan_app.callback()
 def plan_root(ctx: typer.Context,
               market: Annotated[str | None, typer.Option("--market", "-m", help="Market tag.")] = None,
-              as_json: Json = False) -> None:
+              as_json: Json = False, today: Today = None) -> None:
     """Without a sub-command: what a market can still take (headroom) per URL version."""
     if ctx.invoked_subcommand is not None:
         return
     if market is None:
         raise typer.BadParameter("give --market TAG for headroom, or a sub-command (see --help)")
-    headroom(ctx, market, as_json)
+    headroom(ctx, market, as_json, today)
 
 
 @plan_app.command("markets")
@@ -203,7 +204,7 @@ def review_command(ctx: typer.Context, market: Markets = None, wrong_country: Wr
                    apply: Apply = False, today: Today = None) -> None:
     """The monthly review per market: progress against the ramp and what to change next period."""
     shared = state(ctx)
-    day = date.fromisoformat(today) if today else date.today()
+    day = parse_day(today) or date.today()
     flagged = {shared.campaign.market(tag).tag for tag in wrong_country or ()}
     tags = [shared.campaign.market(tag).tag for tag in market] if market else list(shared.campaign.markets)
     with shared.store.transaction() as session:
