@@ -46,6 +46,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/schedule_bench.py --requests 100000
 	$(BIN)/python bench/send_bench.py --messages 10000
 	$(BIN)/python bench/mailbox_bench.py --parse 20000 --sync 2000
+	$(BIN)/python bench/app_bench.py --prospects 100000
 
 bench-quick: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
@@ -57,6 +58,7 @@ bench-quick: $(STAMP)
 	$(BIN)/python bench/schedule_bench.py --requests 10000
 	$(BIN)/python bench/send_bench.py --messages 1000
 	$(BIN)/python bench/mailbox_bench.py
+	$(BIN)/python bench/app_bench.py --prospects 10000
 
 clean:
 	rm -rf $(VENV) .demo .mypy_cache .pytest_cache .ruff_cache

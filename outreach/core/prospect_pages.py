@@ -95,12 +95,19 @@ def _filters(listing: Listing) -> list[Any]:
     conditions: list[Any] = [PROSPECTS.c.campaign_id == listing.campaign_id]
     if listing.market:
         conditions.append(PROSPECTS.c.market == listing.market)
-    text = listing.text.strip()
+    text = listing.text.strip().lower()
     if text:
         escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{escaped}%"
-        conditions.append(or_(*(PROSPECTS.c[name].ilike(pattern, escape="\\") for name in SEARCHED)))
+        conditions.append(_haystack().like(f"%{escaped}%", escape="\\"))
     return conditions
+
+
+def _haystack() -> Any:
+    """The searched columns as one lower-cased string: one LIKE per row instead of four."""
+    joined: Any = func.coalesce(PROSPECTS.c[SEARCHED[0]], "")
+    for name in SEARCHED[1:]:
+        joined = joined + "\x1f" + func.coalesce(PROSPECTS.c[name], "")
+    return func.lower(joined)
 
 
 def _after(key: Any, descending: bool, nullable: bool, cursor: Cursor) -> Any:

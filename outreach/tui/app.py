@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -11,7 +12,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Label, Select, TabbedContent, TabPane
+from textual.widgets import Footer, Header, Label, Select, TabbedContent, TabPane, Tabs
 from textual.worker import WorkerFailed
 
 from outreach.core.campaign_file import load_campaign
@@ -53,7 +54,7 @@ def _pane_keys() -> list[BindingType]:
 class OutreachApp(App[None]):
     """The outreach workspace; construction is cheap, the campaign and store open after mount."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "outreach"
     COMMANDS = App.COMMANDS | {OutreachCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -124,7 +125,16 @@ class OutreachApp(App[None]):
         await host.mount(tabs)
         if self._first_pane:
             self.call_after_refresh(self._focus_pane, self._first_pane)
+        self.call_after_refresh(self._place_underline)
         self._tell_market()
+
+    def _place_underline(self) -> None:
+        """Put the tab underline under the active tab once the tabs have a size."""
+        # Mounted all at once, the tabs can be measured after Textual placed the underline (at 0).
+        for tabs in self.query(Tabs):
+            highlight = getattr(tabs, "_highlight_active", None)
+            if callable(highlight):
+                highlight(animate=False)
 
     def panes(self) -> list[Widget]:
         """The mounted panes, in tab order."""

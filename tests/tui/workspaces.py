@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
 from textual.app import App
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 from outreach.core import review
 from outreach.core.campaign_file import load_campaign
@@ -40,9 +42,13 @@ def demo_workspace(demo_dir: Path, url: str, markets: Sequence[str] = ("es-MX",)
 async def settle(pilot: Pilot[Any], rounds: int = 6) -> None:
     """Let debounce timers fire, workers finish and the screen catch up (workers may start workers)."""
     app: App[Any] = pilot.app
-    await pilot.pause(0.3)
+    for _ in range(2):  # a debounce timer may start a worker whose result starts another timer
+        await pilot.pause(0.3)
+        with suppress(WorkerCancelled):
+            await app.workers.wait_for_complete()
     for _ in range(rounds):
-        await app.workers.wait_for_complete()
+        with suppress(WorkerCancelled):  # an exclusive worker replaced by a newer one
+            await app.workers.wait_for_complete()
         await pilot.pause()
         if not any(worker.is_running for worker in app.workers):
             await pilot.pause()

@@ -48,7 +48,7 @@ class DedupePane(Widget):
         """Status and progress, the clusters, and the highlighted cluster side by side."""
         with Horizontal(classes="pane-bar"):
             yield Label("press d to find duplicates", id="dedupe-status")
-            yield ProgressBar(id="dedupe-progress", show_eta=False, show_percentage=False)
+            yield ProgressBar(total=1, id="dedupe-progress", show_eta=False, show_percentage=False)
         yield DataTable(id="dedupe-clusters", cursor_type="row", zebra_stripes=True)
         yield DataTable(id="dedupe-members", cursor_type="none")
 
@@ -109,6 +109,7 @@ class DedupePane(Widget):
     def _show(self, view: DedupeView | None) -> None:
         """List the clusters."""
         self.running = False
+        self.query_one("#dedupe-progress", ProgressBar).update(total=1, progress=1 if view else 0)
         status = self.query_one("#dedupe-status", Label)
         if view is None:
             status.update(f"{self.market}: nothing changed")

@@ -85,7 +85,7 @@ class ImportPane(Widget):
             yield Button("Import", id="import-start", variant="primary", compact=True)
             yield Button("Cancel", id="import-cancel", disabled=True, compact=True)
             yield Label("", id="import-market")
-        yield ProgressBar(id="import-progress", show_eta=False)
+        yield ProgressBar(total=1, id="import-progress", show_eta=False)
         yield Label("", id="import-status")
         yield OptionList(id="import-files", compact=True)
 
@@ -182,5 +182,6 @@ class ImportPane(Widget):
             return
         self.last_report = report
         status.update(summary(report))
+        self.query_one("#import-files", OptionList).focus()  # out of the path box, so keys work again
         self.notify(summary(report), title=f"Imported {Path(report.file).name}")
         self.post_message(self.Imported(report))

@@ -78,11 +78,11 @@ class ProspectsPane(Widget):
             self.prospect_id = prospect_id
 
     class PageShown(Message):
-        """A page reached the screen: what it was, and how long the query and redraw took."""
+        """A page reached the table: what it was, when, and how long the query and table update took."""
 
-        def __init__(self, listing: Listing, seconds: float) -> None:
+        def __init__(self, listing: Listing, seconds: float, at: float) -> None:
             super().__init__()
-            self.listing, self.seconds = listing, seconds
+            self.listing, self.seconds, self.at = listing, seconds, at
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__(id="prospects-pane")
@@ -160,7 +160,8 @@ class ProspectsPane(Widget):
             table.add_row(*cells(row), key=str(row.id))
         self._next = found.next
         self._status("…")
-        self.post_message(self.PageShown(listing, time.perf_counter() - began))
+        now = time.perf_counter()
+        self.post_message(self.PageShown(listing, now - began, now))
 
     def _show_count(self, matches: int) -> None:
         """The status line with the match count."""

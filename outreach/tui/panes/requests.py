@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import partial
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -51,9 +52,10 @@ class RequestsPane(Widget):
                 tooltip="Approve if needed, then schedule the pitch in the recipient's business hours"),
     ]
 
-    def __init__(self, workspace: Workspace) -> None:
+    def __init__(self, workspace: Workspace, *, now: datetime | None = None) -> None:
         super().__init__(id="requests-pane")
         self.workspace = workspace
+        self._now = now
         self.market = next(iter(workspace.campaign.markets), "")
         self.prospect_id: int | None = None
         self.request: LinkRequest | None = None
@@ -68,7 +70,8 @@ class RequestsPane(Widget):
                 yield Input(placeholder="prospect: #id, domain or email", id="request-prospect", compact=True)
                 yield OptionList(id="request-matches", compact=True)
                 yield Label("no prospect chosen", id="request-chosen")
-                yield Select(self._page_choices(), allow_blank=True, prompt="target page", id="request-page",
+                yield Select(self._page_choices(), value=self._first_page(), allow_blank=True,
+                             prompt="target page", id="request-page",
                              compact=True)
                 yield Input(placeholder="anchor text", id="request-anchor", compact=True)
                 yield Input(placeholder="text around the anchor (optional)", id="request-context",
@@ -82,13 +85,25 @@ class RequestsPane(Widget):
         return [(f"{page.market} {page.url.split('//', 1)[-1].split('/', 1)[-1] or '/'}", page.url)
                 for page in pages]
 
+    def _first_page(self) -> str | Any:
+        """The market's first target page (the usual choice), or no choice when it has none."""
+        pages = self.workspace.campaign.market(self.market).pages if self.market else ()
+        return pages[0].url if pages else Select.BLANK
+
     def show_market(self, tag: str) -> None:
-        """Offer this market's pages first."""
+        """Offer this market's pages first, its first page chosen."""
         if tag == self.market:
             return
         self.market = tag
         select = self.query_one("#request-page", Select)
         select.set_options(self._page_choices())
+        select.value = self._first_page()
+
+    @on(Input.Submitted, "#request-prospect")
+    def _prospect_submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if text.lstrip("#").isdigit():
+            self.use_prospect(int(text.lstrip("#")))
 
     def reload(self) -> None:
         """Work the verdict out again (the store may have changed)."""
@@ -104,6 +119,8 @@ class RequestsPane(Widget):
     def _prospect_typed(self, event: Input.Changed) -> None:
         if self._searching is not None:
             self._searching.stop()
+        if self.prospect_id is not None and event.value.strip() == f"#{self.prospect_id}":
+            return  # use_prospect wrote it: nothing to look up
         self._searching = self.set_timer(DEBOUNCE, lambda: self._search(event.value.strip()))
 
     @work(thread=True, exclusive=True, group="request-search")
@@ -194,8 +211,9 @@ class RequestsPane(Widget):
             with workspace.store.transaction() as session:
                 if stored is not None:
                     row = requests.get(session, campaign_id, stored.id or 0)
-                    return check_stored(session, workspace.campaign, campaign_id, row), row.anchor_class
-                verdict = check_draft(session, workspace.campaign, campaign_id, draft)
+                    found = check_stored(session, workspace.campaign, campaign_id, row, now=self._now)
+                    return found, row.anchor_class
+                verdict = check_draft(session, workspace.campaign, campaign_id, draft, now=self._now)
                 return verdict.findings, f"{verdict.anchor_class} ({verdict.anchor_reason})"
 
         found = guarded(self, "Cannot check", run)

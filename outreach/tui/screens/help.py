@@ -16,9 +16,15 @@ Section = tuple[str, Sequence[Binding]]
 
 
 def key_label(binding: Binding) -> str:
-    """A binding's keys as people read them (`ctrl+n`, `?`)."""
-    return binding.key_display or ", ".join(part.replace("question_mark", "?")
-                                             for part in binding.key.split(","))
+    """A binding's keys as people read them (`ctrl+n`, `?`, `]`)."""
+    if binding.key_display:
+        return binding.key_display
+    return ", ".join(_key_names().get(part, part) for part in binding.key.split(","))
+
+
+def _key_names() -> dict[str, str]:
+    """Key names Textual uses for punctuation, and the characters people know them by."""
+    return {"question_mark": "?", "slash": "/", "left_square_bracket": "[", "right_square_bracket": "]"}
 
 
 def bindings_of(items: Iterable[BindingType]) -> list[Binding]:
