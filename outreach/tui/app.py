@@ -21,20 +21,24 @@ from outreach.settings import Settings, load_settings
 from outreach.tui.commands import OutreachCommands
 from outreach.tui.notices import describe, guarded
 from outreach.tui.panes import PaneClass
+from outreach.tui.panes.dashboard import DashboardPane
 from outreach.tui.panes.dedupe import DedupePane
 from outreach.tui.panes.imports import ImportPane
+from outreach.tui.panes.mailbox import MailboxPane
 from outreach.tui.panes.markets import MarketsPane
 from outreach.tui.panes.outbox import OutboxPane
+from outreach.tui.panes.placements import PlacementsPane
 from outreach.tui.panes.planning import PlanningPane
 from outreach.tui.panes.prospects import ProspectsPane
 from outreach.tui.panes.requests import RequestsPane
+from outreach.tui.panes.review import ReviewPane
 from outreach.tui.screens.help import HelpScreen, Section, bindings_of
 from outreach.tui.workspace import Workspace
 
 log = logging.getLogger("outreach.tui")
 
-PANES: list[PaneClass] = [MarketsPane, ProspectsPane, DedupePane, ImportPane, RequestsPane, OutboxPane,
-                          PlanningPane]
+PANES: list[PaneClass] = [MarketsPane, ProspectsPane, DedupePane, ImportPane, RequestsPane, ReviewPane,
+                          OutboxPane, MailboxPane, PlacementsPane, DashboardPane, PlanningPane]
 """The app's tabs, in order; each is built as `Pane(workspace)` (see outreach.tui.panes)."""
 
 THEMES = ("textual-dark", "textual-light")
@@ -45,10 +49,10 @@ Command = tuple[str, str, Callable[[], Any]]
 
 
 def _pane_keys() -> list[BindingType]:
-    """`1`…`9` show the panes in PANES order."""
-    return [Binding(str(number), f"show_pane('{pane.PANE_ID}')", pane.PANE_TITLE,
+    """`1`…`9` and `0` show the first ten panes in PANES order (the rest are in the palette)."""
+    return [Binding(key, f"show_pane('{pane.PANE_ID}')", pane.PANE_TITLE,
                     id=f"pane.{pane.PANE_ID}", tooltip=f"Show the {pane.PANE_TITLE} pane", show=False)
-            for number, pane in enumerate(PANES[:9], start=1)]
+            for key, pane in zip("1234567890", PANES, strict=False)]
 
 
 class OutreachApp(App[None]):
