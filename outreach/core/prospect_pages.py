@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Float, and_, cast, func, or_, select, tuple_
 from sqlmodel import Session, col
 
+from outreach.core.mailbox_tables import InboundEvent
 from outreach.core.models import LinkRequest, Prospect
 from outreach.core.prospect_list import METRICS, SORTS
 from outreach.core.prospect_writes import PROSPECTS, core
@@ -69,6 +70,8 @@ class ListingRow:
     metrics: dict[str, float]
     source_type: str | None
     last_contact: datetime | None
+    last_mail: str | None = None
+    """The latest reply, bounce or unsubscribe that came back, e.g. `reply 2026-12-01`."""
 
 
 @dataclass(frozen=True)
@@ -133,9 +136,10 @@ def page(session: Session, listing: Listing, after: Cursor | None = None) -> Lis
     statement = select(*columns, key.label("_key")).where(*conditions).order_by(*order)
     found = core(session).execute(statement.limit(listing.limit + 1)).all()
     more, shown = len(found) > listing.limit, found[:listing.limit]
-    contacts = last_contacts(session, [row.id for row in shown])
-    rows = [ListingRow(**{name: row._mapping[name] for name in LISTED}, last_contact=contacts.get(row.id))
-            for row in shown]
+    ids = [row.id for row in shown]
+    contacts, mail = last_contacts(session, ids), last_mail(session, ids)
+    rows = [ListingRow(**{name: row._mapping[name] for name in LISTED}, last_contact=contacts.get(row.id),
+                       last_mail=mail.get(row.id)) for row in shown]
     last = shown[-1] if shown else None
     return ListingPage(rows, Cursor(last._key, last.id) if more and last is not None else None)
 
@@ -160,3 +164,20 @@ def last_contacts(session: Session, prospect_ids: Sequence[int]) -> dict[int, da
                         col(LinkRequest.pitched_at).is_not(None))
                  .group_by(col(LinkRequest.prospect_id)))
     return {int(pid): moment for pid, moment in core(session).execute(statement).all() if moment is not None}
+
+
+MAIL_KINDS = ("reply", "hard-bounce", "soft-bounce", "unsubscribe")
+"""Inbound events a prospect's row shows (auto-replies and unreadable messages are not news)."""
+
+
+def last_mail(session: Session, prospect_ids: Sequence[int]) -> dict[int, str]:
+    """The latest reply, bounce or unsubscribe from each prospect, as `kind YYYY-MM-DD`."""
+    if not prospect_ids:
+        return {}
+    latest = (select(func.max(col(InboundEvent.id)))
+              .where(col(InboundEvent.prospect_id).in_(prospect_ids), col(InboundEvent.kind).in_(MAIL_KINDS))
+              .group_by(col(InboundEvent.prospect_id)))
+    statement = select(col(InboundEvent.prospect_id), col(InboundEvent.kind), col(InboundEvent.received_at),
+                       col(InboundEvent.recorded_at)).where(col(InboundEvent.id).in_(latest))
+    return {pid: f"{kind} {(received or recorded).date().isoformat()}"
+            for pid, kind, received, recorded in core(session).execute(statement).all() if pid is not None}

@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import select
 
 from outreach.core import requests
+from outreach.core.mailbox_tables import InboundEvent
 from outreach.core.models import LinkRequest
 from outreach.core.prospect_pages import Cursor, Listing, ListingRow, count, count_label, page
 from outreach.errors import ProspectError
@@ -94,3 +95,20 @@ def test_last_contact_is_the_latest_pitch(listed: Env) -> None:
         assert len(session.exec(select(LinkRequest)).all()) == 2
     again = walk(listed, Listing(listed.campaign_id, "es-MX"))[0]
     assert again.last_contact == datetime(2026, 11, 9, 10, tzinfo=UTC)
+
+
+def test_last_mail_is_the_latest_reply_bounce_or_unsubscribe(listed: Env) -> None:
+    first, second = walk(listed, Listing(listed.campaign_id, "es-MX"))[:2]
+    assert first.last_mail is None
+    events = [("reply", first.id, datetime(2026, 11, 20, 9, tzinfo=UTC)),
+              ("hard-bounce", first.id, datetime(2026, 11, 22, 9, tzinfo=UTC)),
+              ("auto-reply", first.id, datetime(2026, 11, 23, 9, tzinfo=UTC)),
+              ("unsubscribe", second.id, None)]
+    with listed.session() as session:
+        for uid, (kind, prospect_id, received) in enumerate(events, start=1):
+            session.add(InboundEvent(mailbox="mx", folder="INBOX", uidvalidity=1, uid=uid,
+                                     message_key=f"<m{uid}@example.com>", kind=kind, prospect_id=prospect_id,
+                                     received_at=received, recorded_at=datetime(2026, 11, 24, 9, tzinfo=UTC)))
+    again = {row.id: row for row in walk(listed, Listing(listed.campaign_id, "es-MX"))}
+    assert again[first.id].last_mail == "hard-bounce 2026-11-22"
+    assert again[second.id].last_mail == "unsubscribe 2026-11-24"

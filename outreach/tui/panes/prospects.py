@@ -27,7 +27,8 @@ from outreach.tui.workspace import Workspace
 
 COLUMNS = (("domain", "domain", 22), ("stage", "stage", 9), ("country", "country", 12),
            ("language", "language", 19), ("local", "locality", 7), ("dr", "dr", 3), ("traffic", "traffic", 8),
-           ("last contact", None, 12), ("contact", "contact_name", 18), ("email", "email", 28))
+           ("last contact", None, 12), ("mail", None, 22), ("contact", "contact_name", 18),
+           ("email", "email", 28))
 """(label, sort key or None, width) of each column."""
 
 PAGE = 50
@@ -38,13 +39,13 @@ DEBOUNCE = 0.12
 
 
 def cells(row: ListingRow) -> list[str | Text]:
-    """One prospect as table cells: each inference with how it was made, metrics, last contact."""
+    """One prospect as table cells: each inference with how it was made, metrics, last contact and mail."""
     stage = Text(f"{row.stage} ⛔", style="bold red") if row.do_not_contact else Text(row.stage)
     traffic = row.metrics.get("traffic")
     return [row.domain, stage, f"{row.country or '?'} · {row.country_source}",
             f"{row.language or '?'} · {row.language_source}", row.locality,
             f"{row.metrics['dr']:g}" if "dr" in row.metrics else "", f"{traffic:,.0f}" if traffic else "",
-            row.last_contact.date().isoformat() if row.last_contact else "never",
+            row.last_contact.date().isoformat() if row.last_contact else "never", row.last_mail or "",
             row.contact_name or "", row.email or ""]
 
 
