@@ -22,6 +22,7 @@ from outreach.core.headroom import MarketRoom
 from outreach.core.report_render import locality_verdict, percent, short_page
 from outreach.core.reports import MarketReport, Report, VersionReport, gather_report
 from outreach.errors import OutreachError
+from outreach.tui.panes.pane_tools import failure_message, fixed_columns
 from outreach.tui.workspace import Workspace
 
 BAR = 24
@@ -139,9 +140,7 @@ class DashboardPane(Widget):
 
     def on_mount(self) -> None:
         """Columns, then load."""
-        table = self.query_one("#dash-versions", DataTable)
-        for label, width in VERSION_COLUMNS:
-            table.add_column(label, width=width)
+        fixed_columns(self, {"#dash-versions": VERSION_COLUMNS})
         self.reload()
 
     def reload(self) -> None:
@@ -162,7 +161,7 @@ class DashboardPane(Widget):
                 report = gather_report(session, workspace.campaign, campaign_id, self._today or date.today(),
                                        headroom=True)
         except (OutreachError, SQLAlchemyError) as exc:
-            message = str(exc) if isinstance(exc, OutreachError) else f"database error: {_first_line(exc)}"
+            message = failure_message(exc)
             self.app.call_from_thread(self.notify, message, title="Cannot build the dashboard",
                                       severity="error")
             return
@@ -237,8 +236,3 @@ class DashboardPane(Widget):
     def action_previous_market(self) -> None:
         """Key binding: previous market."""
         self._step_market(-1)
-
-
-def _first_line(exc: Exception) -> str:
-    """The driver's message without SQLAlchemy's background link and SQL echo."""
-    return str(getattr(exc, "orig", None) or exc).splitlines()[0]

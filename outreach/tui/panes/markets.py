@@ -13,6 +13,7 @@ from textual.widgets import DataTable
 from outreach.core.markets import MarketSummary, summarise
 from outreach.core.prospects import count_prospects
 from outreach.tui.notices import guarded
+from outreach.tui.panes.pane_tools import fixed_columns
 from outreach.tui.workspace import Workspace
 
 COLUMNS = (("market", 6), ("language", 10), ("country", 14), ("prospects", 9), ("pages", 5),
@@ -42,9 +43,7 @@ class MarketsPane(Widget):
 
     def on_mount(self) -> None:
         """Columns first, rows from a worker."""
-        table = self.query_one("#market-table", DataTable)
-        for label, width in COLUMNS:
-            table.add_column(label, width=width)
+        fixed_columns(self, {"#market-table": COLUMNS})
         self.reload()
 
     def reload(self) -> None:

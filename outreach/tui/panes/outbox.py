@@ -23,6 +23,7 @@ from outreach.core.models import utcnow
 from outreach.core.send_accounts import MailboxSettings
 from outreach.core.transport import Mailer, SmtpMailer
 from outreach.errors import OutreachError
+from outreach.tui.panes.pane_tools import fixed_columns
 from outreach.tui.workspace import Workspace
 
 QUEUE_COLUMNS = (("id", 5), ("market", 6), ("step", 10), ("state", 9), ("recipient", 24), ("local time", 41),
@@ -86,10 +87,7 @@ class OutboxPane(Widget):
 
     def on_mount(self) -> None:
         """Fixed-width columns (the layout must not jump as rows arrive), then load."""
-        for selector, columns in (("#outbox-queue", QUEUE_COLUMNS), ("#outbox-uncertain", UNCERTAIN_COLUMNS)):
-            table = self.query_one(selector, DataTable)
-            for label, width in columns:
-                table.add_column(label, width=width)
+        fixed_columns(self, {"#outbox-queue": QUEUE_COLUMNS, "#outbox-uncertain": UNCERTAIN_COLUMNS})
         self.reload()
 
     def reload(self) -> None:

@@ -9,6 +9,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable
 
 from outreach.errors import OutreachError
+from outreach.tui.notices import first_line
 
 Columns = Mapping[str, Sequence[tuple[str, int]]]
 """Table selector -> (label, width) of each column."""
@@ -24,6 +25,4 @@ def fixed_columns(pane: Widget, columns: Columns) -> None:
 
 def failure_message(exc: OutreachError | SQLAlchemyError) -> str:
     """An outreach error as it is; a database error by the driver's first line, without SQL echo."""
-    if isinstance(exc, OutreachError):
-        return str(exc)
-    return "database error: " + str(getattr(exc, "orig", None) or exc).splitlines()[0]
+    return str(exc) if isinstance(exc, OutreachError) else f"database error: {first_line(exc)}"

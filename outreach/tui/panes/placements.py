@@ -17,6 +17,7 @@ from outreach.core.linkcheck import VerifySummary, verify
 from outreach.core.placement_list import PlacementView, list_placements
 from outreach.core.report_render import short_page
 from outreach.errors import OutreachError
+from outreach.tui.panes.pane_tools import failure_message, fixed_columns
 from outreach.tui.workspace import Workspace
 
 COLUMNS = (("id", 4), ("market", 6), ("found", 10), ("source", 30), ("page", 18), ("anchor", 18),
@@ -64,9 +65,7 @@ class PlacementsPane(Widget):
 
     def on_mount(self) -> None:
         """Set fixed-width columns, then load."""
-        table = self.query_one("#placements-table", DataTable)
-        for label, width in COLUMNS:
-            table.add_column(label, width=width)
+        fixed_columns(self, {"#placements-table": COLUMNS})
         self.reload()
 
     def reload(self) -> None:
@@ -95,10 +94,9 @@ class PlacementsPane(Widget):
             return
         self.app.call_from_thread(self._show, views)
 
-    def _error(self, title: str, exc: Exception) -> None:
+    def _error(self, title: str, exc: OutreachError | SQLAlchemyError) -> None:
         """An error as a notification, never a traceback."""
-        message = str(exc) if isinstance(exc, OutreachError) else f"database error: {_first_line(exc)}"
-        self.notify(message, title=title, severity="error")
+        self.notify(failure_message(exc), title=title, severity="error")
 
     def _show(self, views: list[PlacementView]) -> None:
         """Fill the table (newest first, at most SHOWN rows) and the summary line."""
@@ -154,20 +152,15 @@ class PlacementsPane(Widget):
         """Move the progress bar."""
         self.query_one("#placements-progress", ProgressBar).update(total=total, progress=done)
 
-    def _verified(self, summary: VerifySummary | None, error: Exception | None) -> None:
+    def _verified(self, summary: VerifySummary | None, error: OutreachError | SQLAlchemyError | None) -> None:
         """Report the check's outcome and show the new statuses."""
         self._cancel = None
         self.query_one("#placements-progress", ProgressBar).remove_class("running")
         if summary is None:
-            self._error("Verify failed", error or RuntimeError("unknown"))
+            self._error("Verify failed", error or OutreachError("unknown"))
             return
         stopped = f"; cancelled, {summary.skipped} not checked" if summary.skipped else ""
         changes = len(summary.changes)
         self.notify(f"checked {summary.checked}: {summary.status_line()}; {changes} change(s){stopped}",
                     title="Verify")
         self.reload()
-
-
-def _first_line(exc: Exception) -> str:
-    """The driver's message without SQLAlchemy's background link and SQL echo."""
-    return str(getattr(exc, "orig", None) or exc).splitlines()[0]

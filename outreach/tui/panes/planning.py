@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Sparkline, Static
 from outreach.core.plan_export import mix_rows, ramp_rows, threshold_rows
 from outreach.core.plan_report import MarketPlan, PlanReport, gather
 from outreach.errors import OutreachError
+from outreach.tui.panes.pane_tools import failure_message, fixed_columns
 from outreach.tui.workspace import Workspace
 
 COLUMNS = {
@@ -73,11 +74,7 @@ class PlanningPane(Widget):
 
     def on_mount(self) -> None:
         """Set the columns, then load in a worker."""
-        # Fixed widths: auto-sized columns resize as rows arrive, which makes the layout jump.
-        for selector, columns in COLUMNS.items():
-            table = self.query_one(selector, DataTable)
-            for label, width in columns:
-                table.add_column(label, width=width)
+        fixed_columns(self, COLUMNS)
         self.reload()
 
     def reload(self) -> None:
@@ -97,7 +94,7 @@ class PlanningPane(Widget):
                 campaign_id = workspace.store.campaign_id(workspace.campaign)
                 report = gather(session, workspace.campaign, campaign_id, self._today or date.today())
         except (OutreachError, SQLAlchemyError) as exc:
-            message = str(exc) if isinstance(exc, OutreachError) else f"database error: {_first_line(exc)}"
+            message = failure_message(exc)
             self.app.call_from_thread(self.notify, message, title="Cannot plan", severity="error")
             return
         self.app.call_from_thread(self._show, report)
@@ -155,8 +152,3 @@ class PlanningPane(Widget):
         label.update(f"{shown.metric}: {spread.minimum:g}–{spread.maximum:g}, median {spread.median:g} "
                      f"(n={spread.count})")
         line.data = [float(count) for *_, count in spread.bins]
-
-
-def _first_line(exc: Exception) -> str:
-    """The driver's message without SQLAlchemy's background link and SQL echo."""
-    return str(getattr(exc, "orig", None) or exc).splitlines()[0]
