@@ -23,7 +23,7 @@ from outreach.core.models import utcnow
 from outreach.core.send_accounts import MailboxSettings
 from outreach.core.transport import Mailer, SmtpMailer
 from outreach.errors import OutreachError
-from outreach.tui.panes.pane_tools import fixed_columns
+from outreach.tui.panes.pane_tools import failure_message, fixed_columns
 from outreach.tui.workspace import Workspace
 
 QUEUE_COLUMNS = (("id", 5), ("market", 6), ("step", 10), ("state", 9), ("recipient", 24), ("local time", 41),
@@ -120,10 +120,8 @@ class OutboxPane(Widget):
             return
         self.app.call_from_thread(self._show, view)
 
-    def _failed(self, exc: Exception, title: str) -> None:
-        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        message = str(exc) if isinstance(exc, OutreachError) else f"database error: {first_line}"
-        self.notify(message, title=title, severity="error")
+    def _failed(self, exc: OutreachError | SQLAlchemyError, title: str) -> None:
+        self.notify(failure_message(exc), title=title, severity="error")
 
     def _show(self, view: OutboxView) -> None:
         """Fill both tables and the caps line."""

@@ -24,6 +24,7 @@ from outreach.core.template_context import sample_prospect
 from outreach.core.template_drafts import Decision, DraftCheck
 from outreach.errors import OutreachError
 from outreach.tui.panes import review_text
+from outreach.tui.panes.pane_tools import failure_message
 from outreach.tui.panes.review_decision import DecisionBar
 from outreach.tui.panes.review_editor import template_editor
 from outreach.tui.panes.review_messages import DraftChecked, MarketData, MarketLoaded, TemplateRecorded
@@ -147,10 +148,8 @@ class ReviewPane(Widget):
         brief = review_text.brief_of(campaign.source.parent, tag)
         self.post_message(MarketLoaded(MarketData(tag, states, prospects, brief)))
 
-    def _fail(self, title: str, exc: Exception) -> None:
-        first_line = str(exc).splitlines()[0]
-        message = str(exc) if isinstance(exc, OutreachError) else f"database error: {first_line}"
-        self.notify(message, title=title, severity="error", markup=False)
+    def _fail(self, title: str, exc: OutreachError | SQLAlchemyError) -> None:
+        self.notify(failure_message(exc), title=title, severity="error", markup=False)
 
     @on(MarketLoaded)
     def _loaded(self, event: MarketLoaded) -> None:
