@@ -108,10 +108,13 @@ def main() -> None:
         try:
             assert server.stdout is not None
             sender = sender_for(int(server.stdout.readline()))
+            server_cpu = cpu_seconds(server.pid)
             wall, cpu = time.perf_counter(), time.process_time()
             report = asyncio.run(sender.run_once()) if not os.environ.get("PROFILE") else _profiled(sender)
+            server_cpu = cpu_seconds(server.pid) - server_cpu
         finally:
             server.kill()
+            server.wait()
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     with store.transaction() as session:
         sent = session.execute(select(func.count()).select_from(OutboxMessage)
@@ -119,6 +122,23 @@ def main() -> None:
     print(f"{dict(report.outcomes)}; {sent} rows sent; batch {args.batch}")
     print(f"wall {wall:.2f} s, CPU {cpu:.2f} s (worker{'' if args.server == 'process' else ' and server'}): "
           f"{report.total / wall:,.0f} messages/s (target >= 300); load average after: {os.getloadavg()}")
+    per = 1000 / max(1, report.total)
+    if args.server == "process":
+        # Client and server take turns on one connection, so on an idle machine a message costs
+        # about the sum of both CPU times.
+        print(f"CPU per message: worker {cpu * per:.3f} ms, server {server_cpu * per:.3f} ms; "
+              f"implied on an idle machine: {1000 / ((cpu + server_cpu) * per):,.0f} messages/s")
+    else:
+        print(f"CPU per message: worker and server {cpu * per:.3f} ms")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU seconds a process has used so far (Linux /proc; NaN elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _profiled(sender: SendLoop) -> object:

@@ -3,6 +3,8 @@ and `MemoryMailer` (dry runs and fast tests). Each attempt ends in one `Outcome`
 
 from __future__ import annotations
 
+import contextlib
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -10,9 +12,14 @@ import aiosmtplib
 from aiosmtplib import (
     SMTPException,
     SMTPNotSupported,
+    SMTPRecipientRefused,
     SMTPRecipientsRefused,
     SMTPResponseException,
+    SMTPSenderRefused,
+    SMTPStatus,
 )
+from aiosmtplib.email import quote_address
+from aiosmtplib.protocol import normalize_message_line_endings
 
 from outreach.core.send_accounts import MailboxSettings
 
@@ -47,6 +54,19 @@ def by_code(code: int, reply: str, *, recipient: bool) -> Outcome:
     return Outcome("bounced" if recipient else "failed", reply)
 
 
+_PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9.-]+")
+"""An ASCII address without quotes, brackets, spaces or comments: the stdlib parser that aiosmtplib
+runs on each address returns such an address unchanged."""
+
+
+def smtp_path(address: str) -> str:
+    """`<address>` as aiosmtplib's `quote_address` gives it, without its parser for plain addresses
+    (a third of a worker's time per message); anything else goes through `quote_address` itself."""
+    if _PLAIN_ADDRESS.fullmatch(address):
+        return f"<{address}>"
+    return quote_address(address)
+
+
 class _PhasedSMTP(aiosmtplib.SMTP):
     """aiosmtplib's client, noting when DATA starts: a failure after that may have delivered."""
 
@@ -56,6 +76,36 @@ class _PhasedSMTP(aiosmtplib.SMTP):
         """Mark the point of no return, then send DATA."""
         self.data_started = True
         return await super().data(message, **kwargs)
+
+    async def send_one(self, sender: str, recipient: str, content: bytes, *, smtputf8: bool,
+                       ) -> tuple[dict[str, aiosmtplib.SMTPResponse], str]:
+        """`sendmail` for one recipient, same commands and errors, each address quoted once."""
+        encoding = "utf-8" if smtputf8 else "ascii"
+        from_path, to_path = smtp_path(sender).encode(encoding), smtp_path(recipient).encode(encoding)
+        await self._ehlo_or_helo_if_needed()
+        if smtputf8 and not self.supports_extension("smtputf8"):
+            raise SMTPNotSupported("SMTPUTF8 is not supported by this server")
+        options = [b"SMTPUTF8"] if smtputf8 else []
+        if self.supports_extension("size"):
+            options.insert(0, b"size=%d" % len(normalize_message_line_endings(content)))
+        try:
+            response = await self.execute_command(b"MAIL", b"FROM:" + from_path, *options)
+            if response.code != SMTPStatus.completed:
+                raise SMTPSenderRefused(response.code, response.message, sender)
+            response = await self.execute_command(b"RCPT", b"TO:" + to_path)
+            if response.code not in (SMTPStatus.completed, SMTPStatus.will_forward):
+                refusal = SMTPRecipientRefused(response.code, response.message, recipient)
+                raise SMTPRecipientsRefused([refusal])
+            response = await self.data(content)
+        except (SMTPResponseException, SMTPRecipientsRefused):
+            await self._reset()
+            raise
+        return {}, response.message
+
+    async def _reset(self) -> None:
+        """RSET after a refusal, as `sendmail` does, ignoring a server that left or refuses it."""
+        with contextlib.suppress(ConnectionError, SMTPResponseException):
+            await self.rset()
 
 
 @dataclass
@@ -87,9 +137,8 @@ class SmtpMailer:
             where = f"{self.mailbox.host}:{self.mailbox.smtp_port}"
             return Outcome("deferred", f"cannot connect to {where}: {exc}")
         client.data_started = False
-        options = ["SMTPUTF8"] if smtputf8 else []
         try:
-            refused, reply = await client.sendmail(sender, [recipient], content, mail_options=options)
+            refused, reply = await client.send_one(sender, recipient, content, smtputf8=smtputf8)
         except SMTPRecipientsRefused as exc:
             first = exc.recipients[0]
             return by_code(first.code, f"{first.code} {first.message}", recipient=True)
