@@ -143,9 +143,10 @@ class SendLoop:
             settle_sent_batch(session, sent)
             replan_after(session, self.campaign,
                          [(item.request_id, item.step, moment) for item, moment, _ in sent])
-            rows = _messages(session, [item.id for item, _, _ in others])
-            for item, outcome, moment in others:
-                self._settle_one(session, rows[item.id], outcome, moment)
+            if others:
+                rows = _messages(session, [item.id for item, _, _ in others])
+                for item, outcome, moment in others:
+                    self._settle_one(session, rows[item.id], outcome, moment)
             self.report.outcomes.update(outcome.kind for _, outcome, _ in results)
             if check_bounce_rate(session, box, self.clock()):
                 self.report.paused.append(box.name)

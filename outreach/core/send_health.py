@@ -16,26 +16,26 @@ from outreach.errors import NotFoundError
 SEND_LOG: Table = SendLogEntry.__table__  # type: ignore[attr-defined]
 BOUNCE_WINDOW = timedelta(days=7)
 """Bounce rates are measured over the messages of the last week."""
+BOUNCED = ("bounced",)
+ATTEMPTED = ("sent", "uncertain", "bounced")
+"""Log outcomes of a message that reached the server's verdict (the rate's denominator)."""
 
 
-def bounce_rate(session: Session, mailbox: str, now: datetime) -> tuple[int, int]:
-    """Messages that bounced and messages attempted by the mailbox in the bounce window."""
-    since = now - BOUNCE_WINDOW
-
-    def distinct_messages(outcomes: tuple[str, ...]) -> int:
-        query = select(func.count(distinct(SEND_LOG.c.outbox_id))).where(
-            SEND_LOG.c.mailbox == mailbox, SEND_LOG.c.at >= since, SEND_LOG.c.outcome.in_(outcomes))
-        return int(session.execute(query).scalar_one())
-
-    return distinct_messages(("bounced",)), distinct_messages(("sent", "uncertain", "bounced"))
+def distinct_messages(session: Session, mailbox: str, now: datetime, outcomes: tuple[str, ...]) -> int:
+    """Messages of the mailbox with a log entry of these outcomes in the bounce window."""
+    query = select(func.count(distinct(SEND_LOG.c.outbox_id))).where(
+        SEND_LOG.c.mailbox == mailbox, SEND_LOG.c.at >= now - BOUNCE_WINDOW, SEND_LOG.c.outcome.in_(outcomes))
+    return int(session.execute(query).scalar_one())
 
 
 def check_bounce_rate(session: Session, box: MailboxSettings, now: datetime) -> bool:
     """Pause the mailbox when its bounce rate passed its threshold; True when it paused just now."""
     if session.get(MailboxPause, box.name) is not None:
         return False
-    bounced, attempted = bounce_rate(session, box.name, now)
-    if attempted < box.bounce_min_sent or bounced / attempted <= box.bounce_threshold:
+    # Without a bounce the rate is nought, so the wider count (after every batch) is not needed.
+    bounced = distinct_messages(session, box.name, now, BOUNCED)
+    attempted = distinct_messages(session, box.name, now, ATTEMPTED) if bounced else 0
+    if bounced == 0 or attempted < box.bounce_min_sent or bounced / attempted <= box.bounce_threshold:
         return False
     reason = (f"{bounced} of {attempted} messages bounced in 7 days ({bounced / attempted:.1%} > "
               f"{box.bounce_threshold:.1%})")

@@ -7,12 +7,15 @@ import random
 from collections.abc import Sequence
 from datetime import datetime
 
+from sqlalchemy import Table
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from outreach.core.campaign import Campaign
 from outreach.core.outbox_tables import OutboxMessage
 from outreach.core.windows import WindowCalendar
 
+OUTBOX: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
 _CALENDARS: dict[tuple[int, str, str, str], WindowCalendar] = {}
 
 
@@ -32,9 +35,16 @@ def replan_after(session: Session, campaign: Campaign, sent: Sequence[tuple[int,
     if not sent:
         return 0
     when = {(request_id, step + 1): at for request_id, step, at in sent}
-    query = select(OutboxMessage).where(col(OutboxMessage.request_id).in_({key[0] for key in when}),
-                                        col(OutboxMessage.state) == "scheduled",
-                                        col(OutboxMessage.manual).is_(False))
+    # The requests' rows are found by request id alone and filtered here: with the state in the query,
+    # SQLite (without statistics) walks every scheduled message in the (state, send_at) index instead.
+    requests = {key[0] for key in when}
+    rows = session.execute(sa_select(OUTBOX.c.id, OUTBOX.c.request_id, OUTBOX.c.step, OUTBOX.c.state,
+                                     OUTBOX.c.manual).where(OUTBOX.c.request_id.in_(requests)))
+    ids = [row.id for row in rows if (row.request_id, row.step) in when and row.state == "scheduled"
+           and not row.manual]
+    if not ids:
+        return 0
+    query = select(OutboxMessage).where(col(OutboxMessage.id).in_(ids))
     moved = 0
     for following in session.exec(query).all():
         at = when.get((following.request_id, following.step))
