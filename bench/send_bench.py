@@ -5,7 +5,9 @@ in batches (each claim committed before sending), stamping Date on the stored by
 reused connection (MAIL, RCPT, DATA per message), and settling each batch in one transaction
 (message state, send log, request and prospect moves, audit). Not included: scheduling the
 messages beforehand, and starting the server.
-Run: .venv/bin/python bench/send_bench.py [--messages N] [--batch N]
+Pitches only: no follow-ups are queued, so replanning them after each send costs nothing here.
+Both the worker's and the server's CPU per message are printed (the server's from /proc).
+Run: .venv/bin/python bench/send_bench.py [--messages N] [--batch N] [--server process|in-process]
 """
 
 from __future__ import annotations
