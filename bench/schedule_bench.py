@@ -4,8 +4,9 @@ Target (issue 7): scheduling 100k requests <= 5 s. The figure covers `schedule_m
 market: reading the requests and prospects, planning each send time (recipient-zone windows,
 holidays, mailbox caps, domain spacing, velocity), composing each message's bytes, inserting the
 rows, moving the requests to `scheduled` and auditing each, committed. Not included: creating the
-100k prospects and requests beforehand, and process start-up. Pitches only by default; `--followups`
-adds two follow-ups per request (rendered from approved templates, which costs much more).
+100k prospects and requests beforehand, and process start-up. Pitches only: the bench campaign has
+no follow-up templates. Names, subjects and bodies differ per request, as rendered ones do, so no
+per-text cache flatters the figure.
 Run: .venv/bin/python bench/schedule_bench.py [--requests N] [--db PATH]
 """
 
@@ -32,6 +33,8 @@ from outreach.core.store import Store
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 ZONES = {"es-MX": ["America/Mexico_City", "America/Tijuana", "America/Monterrey"],
          "en-US": ["America/New_York", "America/Chicago", "America/Los_Angeles"]}
+FIRST = ["Ana", "José", "Lucía", "Ñoño", "Mary", "Zoë", "Wei", "Renée", "Tom", "O'Brien", "Søren", "Ayşe"]
+LAST = ["Pérez", "García", "Smith", "Müller", "Núñez", "Lee", "Ødegaard", "Dubois", "Kowalski", "Brown"]
 MAILBOX = MailboxSettings(name="default", host="127.0.0.1", from_address="press@site.com", daily_cap=None,
                           domain_gap_seconds=60)
 
@@ -46,9 +49,11 @@ def populate(store: Store, campaign: Campaign, count: int) -> int:
         for number in range(count):
             tag = tags[number % len(tags)]
             domain = f"medio{number % (count // 3 + 1)}.example.com"
+            first, last = FIRST[number % len(FIRST)], LAST[number // len(FIRST) % len(LAST)]
             prospects.append({"id": number + 1, "campaign_id": campaign_id, "market": tag,
                               "identity": f"p{number}", "domain": domain, "email": f"editor{number}@{domain}",
-                              "contact_name": "Ana Pérez", "stage": "qualified", "do_not_contact": False,
+                              "contact_name": f"{first} {last} {number % 97}", "stage": "qualified",
+                              "do_not_contact": False,
                               "metrics": {}, "locality": "local", "country_source": "explicit",
                               "language_source": "explicit", "created_at": NOW, "updated_at": NOW,
                               "timezone": chance.choice(ZONES[tag]) if tag in ZONES else None})
@@ -56,7 +61,8 @@ def populate(store: Store, campaign: Campaign, count: int) -> int:
                              "page_url": campaign.market(tag).pages[0].url, "anchor": "Site",
                              "anchor_class": "branded", "state": "approved", "template": "pitch",
                              "locality": "local", "subject": f"Datos para el número {number}",
-                             "body": "Buen día:\n\nLe escribo de Site con datos nuevos.\n\nSaludos,\nLucía\n",
+                             "body": f"Buen día, {first}:\n\nLe escribo de Site con datos nuevos para "
+                                     f"medio{number}.\n\nSaludos,\nLucía\n",
                              "created_by": "bench", "created_at": NOW, "updated_at": NOW})
         session.execute(insert(Prospect), prospects)
         session.execute(insert(LinkRequest), requests)
