@@ -12,31 +12,24 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, select
 from sqlmodel import Session, col
 
 from outreach.core import dnc, review
-from outreach.core.bulk import bulk_insert, indexes_deferred
 from outreach.core.campaign import Campaign, Market
 from outreach.core.compose import new_message_id, reply_prefix, reply_subject
 from outreach.core.compose_skeleton import Skeleton
 from outreach.core.hot_loops import gc_paused
-from outreach.core.models import AuditEntry, LinkRequest, Prospect, utcnow
+from outreach.core.models import Prospect, utcnow
 from outreach.core.outbox_tables import OutboxMessage
 from outreach.core.planner import Planner
+from outreach.core.schedule_writes import REQUESTS, write_run
 from outreach.core.send_accounts import MailboxSettings, mailbox_named
 from outreach.core.send_settings import SendingSettings
 from outreach.core.templates import Renderer
 from outreach.errors import SendingError
 
-OUTBOX: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
-REQUESTS: Table = LinkRequest.__table__  # type: ignore[attr-defined]
-AUDIT: Table = AuditEntry.__table__  # type: ignore[attr-defined]
 PROSPECTS: Table = Prospect.__table__  # type: ignore[attr-defined]
-CHUNK = 5000
-"""Ids per `IN (…)` list (SQLite limits bound parameters)."""
-BIG_RUN = 1000
-"""Rows from which an insert into an emptier outbox rebuilds its plain indexes after, not per row."""
 
 
 @dataclass(frozen=True)
@@ -254,32 +247,9 @@ def _followup_texts(run: _Run, request: Pending, market: Market,
     return texts
 
 
-ROW_COLUMNS = ("request_id", "prospect_id", "market", "step", "mailbox", "message_id", "sender",
-               "recipient", "recipient_domain", "timezone", "subject", "send_at", "delay_days", "content",
-               "content_sha256", "smtputf8", "thread_root")
-"""One outbox row's own values, in order (the run's shared ones are added at insert)."""
-_SEND_AT = ROW_COLUMNS.index("send_at")
-
-
 def _write(run: _Run, planned: list[tuple[Pending, list[tuple[Any, ...]]]]) -> None:
-    """Insert the rows, move the requests to `scheduled` and audit each, in the caller's transaction."""
-    if not planned:
-        return
-    rows = [row for _, request_rows in planned for row in request_rows]
-    connection = run.session.connection()
-    shared = {"campaign_id": planned[0][0].campaign_id, "state": "scheduled", "manual": False, "attempts": 0,
-              "created_at": run.now, "updated_at": run.now}
-    with indexes_deferred(connection, OUTBOX, len(rows) if len(rows) >= BIG_RUN else 0):
-        bulk_insert(connection, OUTBOX, ROW_COLUMNS, rows, shared)
-    ids = [request.id for request, _ in planned]
-    for start in range(0, len(ids), CHUNK):
-        connection.execute(update(REQUESTS).where(REQUESTS.c.id.in_(ids[start:start + CHUNK]),
-                                                  REQUESTS.c.state == "approved")
-                           .values(state="scheduled", updated_at=run.now))
-    audit_rows = [(str(request.id), {"from": "approved", "to": "scheduled", "messages": len(request_rows),
-                                     "first_send_at": request_rows[0][_SEND_AT].isoformat()})
-                  for request, request_rows in planned]
-    bulk_insert(connection, AUDIT, ("object_id", "detail"), audit_rows,
-                {"at": run.now, "actor": run.actor, "action": "request.state", "object_type": "request",
-                 "campaign_id": planned[0][0].campaign_id})
-    run.session.expire_all()
+    """Write what the run planned, in the caller's transaction."""
+    if planned:
+        write_run(run.session.connection(), planned[0][0].campaign_id,
+                  [(request.id, rows) for request, rows in planned], now=run.now, actor=run.actor)
+        run.session.expire_all()
