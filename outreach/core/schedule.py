@@ -23,7 +23,7 @@ from outreach.core.hot_loops import gc_paused
 from outreach.core.models import Prospect, utcnow
 from outreach.core.outbox_tables import OutboxMessage
 from outreach.core.planner import Planner
-from outreach.core.schedule_writes import REQUESTS, write_run
+from outreach.core.schedule_writes import CHUNK, REQUESTS, write_run
 from outreach.core.send_accounts import MailboxSettings, mailbox_named
 from outreach.core.send_settings import SendingSettings
 from outreach.core.templates import Renderer
@@ -101,6 +101,8 @@ class _Run:
     blocklist: dnc.Blocklist
     approved_sources: dict[tuple[str, str, str, str], bool] = field(default_factory=dict)
     markets: dict[str, _Setup] = field(default_factory=dict)
+    prospects: dict[int, Prospect] = field(default_factory=dict)
+    """Prospects whose follow-ups are rendered, read in bulk before planning (not one query each)."""
 
 
 def _start(session: Session, campaign: Campaign, campaign_id: int, mailboxes: Sequence[MailboxSettings],
@@ -148,14 +150,26 @@ def schedule_markets(session: Session, campaign: Campaign, campaign_id: int, mar
     run = _start(session, campaign, campaign_id, mailboxes, actor, now, renderer, rng)
     planned, skipped = [], []
     with gc_paused():  # 100k requests' rows stay alive until written; collections would walk them all
-        for request in _pending(session, REQUESTS.c.campaign_id == campaign_id, REQUESTS.c.market.in_(tags),
-                                REQUESTS.c.state == "approved"):
+        pending = _pending(session, REQUESTS.c.campaign_id == campaign_id, REQUESTS.c.market.in_(tags),
+                           REQUESTS.c.state == "approved")
+        _load_prospects(run, pending)
+        for request in pending:
             try:
                 planned.append((request, _plan_request(run, request)))
             except SendingError as exc:
                 skipped.append(f"request #{request.id}: {exc}")
         _write(run, planned)
     return ScheduleReport(len(planned), sum(len(rows) for _, rows in planned), tuple(skipped))
+
+
+def _load_prospects(run: _Run, pending: Sequence[Pending]) -> None:
+    """Read, in a few queries, the prospects of the requests whose market sends follow-ups."""
+    markets = {request.market for request in pending}
+    following = {tag for tag in markets if run.campaign.sending_for(tag).followups}
+    ids = [request.prospect_id for request in pending if request.market in following]
+    for start in range(0, len(ids), CHUNK):
+        query = select(Prospect).where(col(Prospect.id).in_(ids[start:start + CHUNK]))
+        run.prospects.update((prospect.id or 0, prospect) for prospect in run.session.scalars(query))
 
 
 def _market_setup(run: _Run, tag: str) -> _Setup:
@@ -228,7 +242,7 @@ def _followup_texts(run: _Run, request: Pending, market: Market,
     """Subject and body of each follow-up, rendered now from approved text only."""
     if not sending.followups:
         return []
-    prospect = run.session.get(Prospect, request.prospect_id)
+    prospect = run.prospects.get(request.prospect_id) or run.session.get(Prospect, request.prospect_id)
     assert prospect is not None
     subject = reply_subject(request.subject or "", reply_prefix(market.language, sending.reply_prefix))
     texts = []
