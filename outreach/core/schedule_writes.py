@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, update
 
-from outreach.core.bulk import bulk_insert, indexes_deferred
+from outreach.core.bulk import bulk_insert
 from outreach.core.models import AuditEntry, LinkRequest
 from outreach.core.outbox_tables import OutboxMessage
 
@@ -23,8 +23,6 @@ ROW_COLUMNS = ("request_id", "prospect_id", "market", "step", "mailbox", "messag
 _SEND_AT = ROW_COLUMNS.index("send_at")
 CHUNK = 5000
 """Ids per `IN (…)` list (SQLite limits bound parameters)."""
-BIG_RUN = 1000
-"""Rows from which an insert into an emptier outbox rebuilds its plain indexes after, not per row."""
 SHORTEST_RANGE = 32
 """Consecutive ids from which one `BETWEEN` moves them (SQLite updates a range about 3x faster than
 the same rows named in `IN` lists)."""
@@ -42,8 +40,7 @@ def write_run(connection: Connection, campaign_id: int, planned: Planned, *, now
     rows = [row for _, request_rows in planned for row in request_rows]
     shared = {"campaign_id": campaign_id, "state": "scheduled", "manual": False, "attempts": 0,
               "created_at": now, "updated_at": now}
-    with indexes_deferred(connection, OUTBOX, len(rows) if len(rows) >= BIG_RUN else 0):
-        bulk_insert(connection, OUTBOX, ROW_COLUMNS, rows, shared)
+    bulk_insert(connection, OUTBOX, ROW_COLUMNS, rows, shared)
     _mark_scheduled(connection, [request_id for request_id, _ in planned], now)
     audit_rows = [(str(request_id), {"from": "approved", "to": "scheduled", "messages": len(request_rows),
                                      "first_send_at": request_rows[0][_SEND_AT].isoformat()})

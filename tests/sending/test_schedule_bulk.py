@@ -1,27 +1,23 @@
-"""A big scheduling run writes what a small one does: the outbox's plain indexes set aside while it
-inserts, and runs of consecutive request ids moved to `scheduled` by range."""
+"""Scheduling in bulk: follow-ups' prospects read at once, and runs of consecutive request ids moved to
+`scheduled` by range."""
 
 from __future__ import annotations
 
 import random
 from pathlib import Path
-from typing import Any
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import event
 from sqlmodel import select
 
 from outreach.core import dnc, schedule_writes
 from outreach.core.models import LinkRequest
 from outreach.core.schedule import schedule_market
 from outreach.core.schedule_writes import consecutive_runs
-from tests.sending.test_schedule import all_rows
 from tests.sending.world import NOW, World, mailbox, sending_campaign
 
 
-def planned(tmp_path: Path) -> tuple[list[tuple[Any, ...]], set[str], list[str]]:
-    """Six requests with two follow-ups each, scheduled: each row's plan, the outbox's indexes and the
-    statements that read prospects."""
+def test_follow_ups_read_their_prospects_in_one_query_not_one_each(tmp_path: Path) -> None:
     world = World.make(tmp_path / "ws", f"sqlite:///{tmp_path / 'outreach.db'}",
                        sending_campaign(followups=[3, 5]))
     world.approve_templates("es-MX", "followup-1", "followup-2")
@@ -33,24 +29,7 @@ def planned(tmp_path: Path) -> tuple[list[tuple[Any, ...]], set[str], list[str]]
     with world.store.transaction() as session:
         report = schedule_market(session, world.campaign, world.campaign_id, "es-MX", actor="maria",
                                  mailboxes=[mailbox()], now=NOW, renderer=world.renderer(), rng=random.Random(5))
-        assert not report.skipped, report.skipped
-        indexes = {row[1] for row in session.connection().execute(text("PRAGMA index_list(outbox)"))}
-    rows = [(row.request_id, row.step, row.send_at, row.subject, row.recipient, row.state, row.thread_root is None,
-             len(row.content)) for row in all_rows(world)]
-    return rows, indexes, statements
-
-
-def test_a_big_run_plans_the_same_and_keeps_the_outbox_indexes(tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    small, _, _ = planned(tmp_path / "small")
-    monkeypatch.setattr(schedule_writes, "BIG_RUN", 1)
-    big, indexes, _ = planned(tmp_path / "big")
-    assert big == small and len(big) == 18
-    assert {"ix_outbox_state_send_at", "ix_outbox_prospect_id"} <= indexes
-
-
-def test_follow_ups_read_their_prospects_in_one_query_not_one_each(tmp_path: Path) -> None:
-    _, _, statements = planned(tmp_path)
+    assert report.messages == 18 and not report.skipped, report.skipped
     assert len(statements) == 1, statements
 
 
