@@ -73,7 +73,7 @@ def _pending(session: Session, *conditions: Any) -> list[Pending]:
     """Requests joined to their prospects, by id (Core rows fetched at once: 100k ORM rows cost seconds)."""
     query = (select(*_PENDING_COLUMNS).join(PROSPECTS, PROSPECTS.c.id == REQUESTS.c.prospect_id)
              .where(*conditions).order_by(REQUESTS.c.id))
-    rows: list[Any] = list(session.connection().execute(query).all())
+    rows: Sequence[Any] = session.connection().execute(query).all()
     return [Pending(*row) for row in rows]
 
 
