@@ -5,8 +5,10 @@ market: reading the requests and prospects, planning each send time (recipient-z
 holidays, mailbox caps, domain spacing, velocity), composing each message's bytes, inserting the
 rows, moving the requests to `scheduled` and auditing each, committed. Not included: creating the
 100k prospects and requests beforehand, and process start-up. Pitches only by default; `--followups`
-adds two follow-ups per request (rendered from approved templates, which costs much more).
-Run: .venv/bin/python bench/schedule_bench.py [--requests N] [--db PATH]
+schedules the default sequence (two follow-ups, rendered per prospect from the shipped templates,
+approved first), as `outreach schedule` does for a campaign that keeps it. Names, subjects and
+bodies differ per request, as rendered ones do, so no per-text cache flatters the figure.
+Run: .venv/bin/python bench/schedule_bench.py [--requests N] [--db PATH] [--followups]
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -22,33 +25,40 @@ from pathlib import Path
 from gate_bench import MARKETS, write_campaign
 from sqlalchemy import func, insert, select
 
+from outreach.core import review
 from outreach.core.campaign import Campaign
 from outreach.core.models import LinkRequest, Prospect
 from outreach.core.outbox_tables import OutboxMessage
 from outreach.core.schedule import schedule_markets
 from outreach.core.send_accounts import MailboxSettings
 from outreach.core.store import Store
+from outreach.core.templates import Renderer
+from outreach.errors import ReviewError
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 ZONES = {"es-MX": ["America/Mexico_City", "America/Tijuana", "America/Monterrey"],
          "en-US": ["America/New_York", "America/Chicago", "America/Los_Angeles"]}
+FIRST = ["Ana", "José", "Lucía", "Ñoño", "Mary", "Zoë", "Wei", "Renée", "Tom", "O'Brien", "Søren", "Ayşe"]
+LAST = ["Pérez", "García", "Smith", "Müller", "Núñez", "Lee", "Ødegaard", "Dubois", "Kowalski", "Brown"]
 MAILBOX = MailboxSettings(name="default", host="127.0.0.1", from_address="press@site.com", daily_cap=None,
                           domain_gap_seconds=60)
 
 
-def populate(store: Store, campaign: Campaign, count: int) -> int:
+def populate(store: Store, campaign: Campaign, count: int, tags: list[str] | None = None) -> int:
     """Prospects and approved requests spread over the markets, bulk-inserted; the campaign id."""
     chance = random.Random(7)
     campaign_id = store.campaign_id(campaign)
-    tags = list(MARKETS)
+    tags = tags or list(MARKETS)
     with store.transaction() as session:
         prospects, requests = [], []
         for number in range(count):
             tag = tags[number % len(tags)]
             domain = f"medio{number % (count // 3 + 1)}.example.com"
+            first, last = FIRST[number % len(FIRST)], LAST[number // len(FIRST) % len(LAST)]
             prospects.append({"id": number + 1, "campaign_id": campaign_id, "market": tag,
                               "identity": f"p{number}", "domain": domain, "email": f"editor{number}@{domain}",
-                              "contact_name": "Ana Pérez", "stage": "qualified", "do_not_contact": False,
+                              "contact_name": f"{first} {last} {number % 97}", "stage": "qualified",
+                              "do_not_contact": False,
                               "metrics": {}, "locality": "local", "country_source": "explicit",
                               "language_source": "explicit", "created_at": NOW, "updated_at": NOW,
                               "timezone": chance.choice(ZONES[tag]) if tag in ZONES else None})
@@ -56,24 +66,48 @@ def populate(store: Store, campaign: Campaign, count: int) -> int:
                              "page_url": campaign.market(tag).pages[0].url, "anchor": "Site",
                              "anchor_class": "branded", "state": "approved", "template": "pitch",
                              "locality": "local", "subject": f"Datos para el número {number}",
-                             "body": "Buen día:\n\nLe escribo de Site con datos nuevos.\n\nSaludos,\nLucía\n",
+                             "body": f"Buen día, {first}:\n\nLe escribo de Site con datos nuevos para "
+                                     f"medio{number}.\n\nSaludos,\nLucía\n",
                              "created_by": "bench", "created_at": NOW, "updated_at": NOW})
         session.execute(insert(Prospect), prospects)
         session.execute(insert(LinkRequest), requests)
     return campaign_id
 
 
+def approve_followups(store: Store, campaign: Campaign, folder: Path) -> list[str]:
+    """The shipped templates and briefs copied next to the campaign; the markets with their own
+    follow-ups that pass QA, approved (the others lack a brief or a template in their language)."""
+    for content in ("locales", "briefs"):
+        shutil.copytree(Path(__file__).resolve().parents[1] / content, folder / content)
+    renderer, approved = Renderer(campaign), []
+    for tag in campaign.markets:
+        if not (folder / "locales" / tag / "followup-1.j2").exists():
+            continue  # a fallback folder's approval does not carry over to the market at send time
+        try:
+            with store.transaction() as session:
+                for name in ("subject", "followup-1", "followup-2"):
+                    review.approve(session, renderer, tag, name, "bench")
+            approved.append(tag)
+        except ReviewError:
+            continue
+    return approved
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=100_000)
     parser.add_argument("--db", type=Path, default=None)
+    parser.add_argument("--followups", action="store_true", help="schedule two follow-ups per request too")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="schedule-bench-"))
     campaign = write_campaign(folder)
-    campaign = campaign.model_copy(update={"sending": campaign.sending.model_copy(update={"followups": ()})})
+    if not args.followups:
+        pitches_only = campaign.sending.model_copy(update={"followups": ()})
+        campaign = campaign.model_copy(update={"sending": pitches_only})
     database = args.db or folder / "bench.db"
     store = Store.open(f"sqlite:///{database}", "bench")
-    campaign_id = populate(store, campaign, args.requests)
+    tags = approve_followups(store, campaign, folder) if args.followups else None
+    campaign_id = populate(store, campaign, args.requests, tags)
     print(f"load average before: {os.getloadavg()}")
     wall, cpu = time.perf_counter(), time.process_time()
     with store.transaction() as session:

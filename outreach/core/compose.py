@@ -126,7 +126,7 @@ def _cached_address(address: str) -> str:
 
 def needs_smtputf8(*addresses: str) -> bool:
     """Whether any address has a non-ASCII local part (its domain is always sent as IDNA)."""
-    return not all(address.isascii() for address in addresses)  # domains are IDNA-encoded by now
+    return not "".join(addresses).isascii()  # domains are IDNA-encoded by now
 
 
 def compose(draft: Draft, message_id: str, references: Sequence[str] = ()) -> Composed:
@@ -202,6 +202,8 @@ def _encoded_words(text: str, used: int) -> str:
     """UTF-8 base64 encoded words of at most 75 characters, never splitting a character."""
     data, words, start = text.encode("utf-8"), [], 0
     budget = max(3, min(_WORD_BYTES, (78 - used - 12) // 4 * 3))  # the first word shares its line
+    if 0 < len(data) <= budget:  # most names and subjects fit one word
+        return f"=?utf-8?b?{base64.b64encode(data).decode('ascii')}?="
     while start < len(data):
         end = min(start + budget, len(data))
         budget = _WORD_BYTES

@@ -31,4 +31,6 @@ def fold_display_name(value: str | None) -> str:
     spaces and runs of spaces one space, since a name is worth keeping where a subject is not."""
     if not value:
         return ""
+    if value.isprintable() and "  " not in value:  # no control, separator or non-ASCII space
+        return value.strip()
     return _SPACES.sub(" ", UNSAFE_IN_HEADER.sub(" ", value)).strip()

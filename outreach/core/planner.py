@@ -63,10 +63,12 @@ class Planner:
         for domain_list in self.domain_times.values():
             domain_list.sort()
 
-    def _count(self, mailbox: str, market: str | None, step: int, domain: str, when: datetime) -> None:
-        self.per_mailbox_day[(mailbox, when.date())] += 1
+    def _count(self, mailbox: str, market: str | None, step: int, domain: str, when: datetime,
+               day: date | None = None) -> None:
+        day = day or when.date()
+        self.per_mailbox_day[(mailbox, day)] += 1
         if market is not None and step == 0:
-            self.per_market_day[(market, when.date())] += 1
+            self.per_market_day[(market, day)] += 1
             self.market_total[market] += 1
         bisect.insort(self.domain_times[domain], when)
 
@@ -84,9 +86,12 @@ class Planner:
             if floor is None:
                 continue
             when = self._fit(open_day, floor, domain, gap)
-            if when is None or not self._room(box, market, when.date(), pitch):
+            if when is None:
                 continue
-            self._count(mailbox, market.tag if pitch else None, 0 if pitch else 1, domain, when)
+            day = when.date()
+            if not self._room(box, market, day, pitch):
+                continue
+            self._count(mailbox, market.tag if pitch else None, 0 if pitch else 1, domain, when, day)
             return when
         raise SendingError(f"{market.tag}: no send time fits mailbox '{mailbox}' caps and the market's "
                            f"velocity within {len(calendar.days)} business days")
@@ -96,9 +101,10 @@ class Planner:
         room = open_day.seconds - floor
         if room <= 0:
             return None
-        times = self.domain_times.get(domain, [])
+        times = self.domain_times.get(domain)
+        draw = self.rng.random
         for _ in range(DOMAIN_TRIES):
-            when = open_day.at_offset(floor + self.rng.random() * room).replace(microsecond=0)
+            when = open_day.at_offset(floor + draw() * room).replace(microsecond=0)
             if not times or _clear(times, when, gap):
                 return when
         return None

@@ -6,34 +6,31 @@ planned in memory and written with Core executemany, because 100k ORM objects co
 
 from __future__ import annotations
 
-import operator
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, select
 from sqlmodel import Session, col
 
 from outreach.core import dnc, review
-from outreach.core.bulk import bulk_insert
+from outreach.core.bulk import big_write
 from outreach.core.campaign import Campaign, Market
-from outreach.core.compose import Draft, compose, new_message_id, reply_prefix, reply_subject
-from outreach.core.models import AuditEntry, LinkRequest, Prospect, utcnow
+from outreach.core.compose import new_message_id, reply_prefix, reply_subject
+from outreach.core.compose_skeleton import Skeleton
+from outreach.core.hot_loops import gc_paused
+from outreach.core.models import Prospect, utcnow
 from outreach.core.outbox_tables import OutboxMessage
 from outreach.core.planner import Planner
+from outreach.core.schedule_writes import CHUNK, REQUESTS, write_run
 from outreach.core.send_accounts import MailboxSettings, mailbox_named
 from outreach.core.send_settings import SendingSettings
 from outreach.core.templates import Renderer
 from outreach.errors import SendingError
 
-OUTBOX: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
-REQUESTS: Table = LinkRequest.__table__  # type: ignore[attr-defined]
-AUDIT: Table = AuditEntry.__table__  # type: ignore[attr-defined]
 PROSPECTS: Table = Prospect.__table__  # type: ignore[attr-defined]
-CHUNK = 5000
-"""Ids per `IN (…)` list (SQLite limits bound parameters)."""
 
 
 @dataclass(frozen=True)
@@ -73,10 +70,22 @@ _PENDING_COLUMNS = (REQUESTS.c.id, REQUESTS.c.campaign_id, REQUESTS.c.market, RE
 
 
 def _pending(session: Session, *conditions: Any) -> list[Pending]:
-    """Requests joined to their prospects, by id."""
+    """Requests joined to their prospects, by id (Core rows fetched at once: 100k ORM rows cost seconds)."""
     query = (select(*_PENDING_COLUMNS).join(PROSPECTS, PROSPECTS.c.id == REQUESTS.c.prospect_id)
              .where(*conditions).order_by(REQUESTS.c.id))
-    return [Pending(*row) for row in session.execute(query)]
+    rows: Sequence[Any] = session.connection().execute(query).all()
+    return [Pending(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class _Setup:
+    """What every request of one market shares in a run: settings, mailbox, message skeleton."""
+
+    market: Market
+    sending: SendingSettings
+    box: MailboxSettings
+    skeleton: Skeleton
+    own_domain: str
 
 
 @dataclass
@@ -92,7 +101,9 @@ class _Run:
     actor: str
     blocklist: dnc.Blocklist
     approved_sources: dict[tuple[str, str, str, str], bool] = field(default_factory=dict)
-    markets: dict[str, tuple[Market, SendingSettings, MailboxSettings]] = field(default_factory=dict)
+    markets: dict[str, _Setup] = field(default_factory=dict)
+    prospects: dict[int, Prospect] = field(default_factory=dict)
+    """Prospects whose follow-ups are rendered, read in bulk before planning (not one query each)."""
 
 
 def _start(session: Session, campaign: Campaign, campaign_id: int, mailboxes: Sequence[MailboxSettings],
@@ -139,18 +150,33 @@ def schedule_markets(session: Session, campaign: Campaign, campaign_id: int, mar
     tags = list(campaign.markets) if markets is None else [campaign.market(market).tag for market in markets]
     run = _start(session, campaign, campaign_id, mailboxes, actor, now, renderer, rng)
     planned, skipped = [], []
-    for request in _pending(session, REQUESTS.c.campaign_id == campaign_id, REQUESTS.c.market.in_(tags),
-                            REQUESTS.c.state == "approved"):
-        try:
-            planned.append((request, _plan_request(run, request)))
-        except SendingError as exc:
-            skipped.append(f"request #{request.id}: {exc}")
-    _write(run, planned)
+    # The collector would walk 100k requests' rows until they are written; SQLite's default page cache
+    # holds a fraction of the requests the read and the updates go through.
+    with gc_paused(), big_write(session.connection()):
+        pending = _pending(session, REQUESTS.c.campaign_id == campaign_id, REQUESTS.c.market.in_(tags),
+                           REQUESTS.c.state == "approved")
+        _load_prospects(run, pending)
+        for request in pending:
+            try:
+                planned.append((request, _plan_request(run, request)))
+            except SendingError as exc:
+                skipped.append(f"request #{request.id}: {exc}")
+        _write(run, planned)
     return ScheduleReport(len(planned), sum(len(rows) for _, rows in planned), tuple(skipped))
 
 
-def _market_setup(run: _Run, tag: str) -> tuple[Market, SendingSettings, MailboxSettings]:
-    """A market, its sending settings and its mailbox, looked up once per run."""
+def _load_prospects(run: _Run, pending: Sequence[Pending]) -> None:
+    """Read, in a few queries, the prospects of the requests whose market sends follow-ups."""
+    markets = {request.market for request in pending}
+    following = {tag for tag in markets if run.campaign.sending_for(tag).followups}
+    ids = [request.prospect_id for request in pending if request.market in following]
+    for start in range(0, len(ids), CHUNK):
+        query = select(Prospect).where(col(Prospect.id).in_(ids[start:start + CHUNK]))
+        run.prospects.update((prospect.id or 0, prospect) for prospect in run.session.scalars(query))
+
+
+def _market_setup(run: _Run, tag: str) -> _Setup:
+    """A market, its sending settings, its mailbox and their message skeleton, made once per run."""
     found = run.markets.get(tag)
     if found is None:
         market = run.campaign.market(tag)
@@ -158,30 +184,34 @@ def _market_setup(run: _Run, tag: str) -> tuple[Market, SendingSettings, Mailbox
         box = mailbox_named(list(run.mailboxes), sending.mailbox)
         if box is None:
             raise SendingError(f"{market.tag} sends from mailbox '{sending.mailbox}', not in settings")
-        found = run.markets.setdefault(tag, (market, sending, box))
+        skeleton = Skeleton(box.from_address, box.from_name, reply_to=box.reply_to,
+                            unsubscribe_mailto=sending.unsubscribe_mailto or box.from_address,
+                            unsubscribe_url=sending.unsubscribe_url)
+        found = run.markets.setdefault(tag, _Setup(market, sending, box, skeleton, box.own_domain))
     return found
 
 
-def _plan_request(run: _Run, request: Pending) -> list[dict[str, Any]]:
-    """The outbox rows of one request: times planned, bytes composed, nothing written yet."""
+def _plan_request(run: _Run, request: Pending) -> list[tuple[Any, ...]]:
+    """The outbox rows of one request (values in ROW_COLUMNS order): times planned, bytes composed."""
     address = _recipient(run, request)
-    market, sending, box = _market_setup(run, request.market)
-    texts = [(request.subject or "", request.body or ""), *_followup_texts(run, request, market, sending)]
+    setup = _market_setup(run, request.market)
+    market, box, skeleton = setup.market, setup.box, setup.skeleton
+    texts = [(request.subject or "", request.body or ""),
+             *_followup_texts(run, request, market, setup.sending)]
     timezone = request.timezone or market.timezone
     domain = address.rpartition("@")[2].lower()
-    rows: list[dict[str, Any]] = []
+    rows: list[tuple[Any, ...]] = []
+    root: str | None = None
+    when: datetime | None = None
     for step, (subject, body) in enumerate(texts):
-        delay = sending.followups[step - 1] if step else 0
-        when = _when(run, market, timezone, box.name, domain, rows[-1]["send_at"] if rows else None, delay)
-        message_id, token = new_message_id(box.own_domain)
-        draft = Draft(box.from_address, box.from_name, address, request.contact_name, subject, body,
-                      reply_to=box.reply_to, in_reply_to=rows[0]["message_id"] if rows else None,
-                      unsubscribe_mailto=sending.unsubscribe_mailto or box.from_address,
-                      unsubscribe_url=sending.unsubscribe_url.replace("{token}", token)
-                      if sending.unsubscribe_url else None)
-        composed = compose(draft, message_id)
-        rows.append(_row(run, request, market, box, step, delay, when, message_id, address, domain,
-                         timezone, subject, composed.content, composed.sha256, composed.smtputf8))
+        delay = setup.sending.followups[step - 1] if step else 0
+        when = _when(run, market, timezone, box.name, domain, when, delay)
+        message_id, token = new_message_id(setup.own_domain)
+        composed = skeleton.compose(address, request.contact_name, subject, body, message_id, token, root)
+        rows.append((request.id, request.prospect_id, market.tag, step, box.name, message_id,
+                     box.from_address, address, domain, timezone, subject, when, delay, composed.content,
+                     composed.sha256, composed.smtputf8, root))
+        root = root or message_id
     return rows
 
 
@@ -215,7 +245,7 @@ def _followup_texts(run: _Run, request: Pending, market: Market,
     """Subject and body of each follow-up, rendered now from approved text only."""
     if not sending.followups:
         return []
-    prospect = run.session.get(Prospect, request.prospect_id)
+    prospect = run.prospects.get(request.prospect_id) or run.session.get(Prospect, request.prospect_id)
     assert prospect is not None
     subject = reply_subject(request.subject or "", reply_prefix(market.language, sending.reply_prefix))
     texts = []
@@ -234,45 +264,9 @@ def _followup_texts(run: _Run, request: Pending, market: Market,
     return texts
 
 
-def _row(run: _Run, request: Pending, market: Market, box: MailboxSettings, step: int, delay: int,
-         when: datetime, message_id: str, address: str, domain: str, timezone: str, subject: str,
-         content: bytes, sha256: str, smtputf8: bool) -> dict[str, Any]:
-    """One outbox row's own values (the run's shared ones are added at insert)."""
-    return {"request_id": request.id, "prospect_id": request.prospect_id, "market": market.tag, "step": step,
-            "mailbox": box.name, "message_id": message_id, "sender": box.from_address, "recipient": address,
-            "recipient_domain": domain, "timezone": timezone, "subject": subject, "send_at": when,
-            "delay_days": delay, "content": content, "content_sha256": sha256, "smtputf8": smtputf8}
-
-
-ROW_COLUMNS = ("request_id", "prospect_id", "market", "step", "mailbox", "message_id", "sender",
-               "recipient", "recipient_domain", "timezone", "subject", "send_at", "delay_days", "content",
-               "content_sha256", "smtputf8", "thread_root")
-_ROW_VALUES = operator.itemgetter(*ROW_COLUMNS)
-
-
-def _write(run: _Run, planned: list[tuple[Pending, list[dict[str, Any]]]]) -> None:
-    """Insert the rows, move the requests to `scheduled` and audit each, in the caller's transaction."""
-    if not planned:
-        return
-    rows = []
-    for _, request_rows in planned:
-        root = request_rows[0]["message_id"]
-        for row in request_rows:
-            row["thread_root"] = root if row["step"] else None
-            rows.append(_ROW_VALUES(row))
-    connection = run.session.connection()
-    shared = {"campaign_id": planned[0][0].campaign_id, "state": "scheduled", "manual": False, "attempts": 0,
-              "created_at": run.now, "updated_at": run.now}
-    bulk_insert(connection, OUTBOX, ROW_COLUMNS, rows, shared)
-    ids = [request.id for request, _ in planned]
-    for start in range(0, len(ids), CHUNK):
-        connection.execute(update(REQUESTS).where(REQUESTS.c.id.in_(ids[start:start + CHUNK]),
-                                                  REQUESTS.c.state == "approved")
-                           .values(state="scheduled", updated_at=run.now))
-    audit_rows = [(str(request.id), {"from": "approved", "to": "scheduled", "messages": len(request_rows),
-                                     "first_send_at": request_rows[0]["send_at"].isoformat()})
-                  for request, request_rows in planned]
-    bulk_insert(connection, AUDIT, ("object_id", "detail"), audit_rows,
-                {"at": run.now, "actor": run.actor, "action": "request.state", "object_type": "request",
-                 "campaign_id": planned[0][0].campaign_id})
-    run.session.expire_all()
+def _write(run: _Run, planned: list[tuple[Pending, list[tuple[Any, ...]]]]) -> None:
+    """Write what the run planned, in the caller's transaction."""
+    if planned:
+        write_run(run.session.connection(), planned[0][0].campaign_id,
+                  [(request.id, rows) for request, rows in planned], now=run.now, actor=run.actor)
+        run.session.expire_all()

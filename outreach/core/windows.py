@@ -56,14 +56,16 @@ class OpenDay:
     windows: tuple[tuple[datetime, datetime], ...]
     seconds: float = 0.0
     """Open seconds that day (computed once: planning reads it for every message)."""
+    spans: tuple[tuple[datetime, datetime, float], ...] = ()
+    """Each window with its length in seconds, computed once for the same reason."""
 
     def __post_init__(self) -> None:
-        self.seconds = sum((end - start).total_seconds() for start, end in self.windows)
+        self.spans = tuple((start, end, (end - start).total_seconds()) for start, end in self.windows)
+        self.seconds = sum(length for _, _, length in self.spans)
 
     def at_offset(self, seconds: float) -> datetime:
         """The instant `seconds` into the day's open time (windows laid end to end)."""
-        for start, end in self.windows:
-            length = (end - start).total_seconds()
+        for start, _, length in self.spans:
             if seconds < length:
                 return start + timedelta(seconds=seconds)
             seconds -= length
@@ -72,10 +74,10 @@ class OpenDay:
     def offset_of(self, instant: datetime) -> float | None:
         """Open seconds before `instant` that day, or None when it falls after the last window."""
         passed = 0.0
-        for start, end in self.windows:
+        for start, end, length in self.spans:
             if instant < end:
-                return passed + max(0.0, (instant - start).total_seconds())
-            passed += (end - start).total_seconds()
+                return passed + (instant - start).total_seconds() if instant > start else passed
+            passed += length
         return None
 
 
@@ -88,6 +90,9 @@ class WindowCalendar:
     days: list[OpenDay] = field(default_factory=list)
     _starts: list[datetime] = field(default_factory=list)
     _dates: list[date] = field(default_factory=list)
+    _first: tuple[datetime, int] | None = None
+    """The last instant `first_day_index` answered for, and its answer (every pitch of a run asks
+    for the same one)."""
 
     @classmethod
     def build(cls, market: Market, timezone: str | None, start: date,
@@ -109,12 +114,15 @@ class WindowCalendar:
 
     def first_day_index(self, instant: datetime) -> int:
         """Index of the first open day whose last window ends after `instant`."""
+        if self._first is not None and self._first[0] == instant:
+            return self._first[1]
         index = max(0, bisect.bisect_right(self._starts, instant) - 1)
         while index < len(self.days) and self.days[index].offset_of(instant) is None:
             index += 1
         if index >= len(self.days):
             raise SendingError(f"{self.market}: no business day within {HORIZON_DAYS} days "
                                f"after {instant:%Y-%m-%d} in {self.timezone}")
+        self._first = (instant, index)
         return index
 
     def next_open(self, instant: datetime) -> datetime:

@@ -100,3 +100,20 @@ def test_a_calendar_without_open_days_says_so() -> None:
     calendar = WindowCalendar.build(market(), None, date(2025, 1, 3), horizon=3)
     with pytest.raises(SendingError, match="no business day within"):
         calendar.next_open(datetime(2025, 1, 3, tzinfo=UTC))
+
+
+@pytest.mark.parametrize(("local", "expected"), [
+    (time(8, 0), 0.0), (time(9, 30), 0.0), (time(10, 0), 1800.0), (time(13, 0), 7200.0),
+    (time(16, 30), 9000.0), (time(18, 0), None), (time(19, 0), None),
+], ids=["before", "at-open", "inside-first", "between", "inside-second", "at-close", "after"])
+def test_open_seconds_before_an_instant(local: time, expected: float | None) -> None:
+    day = WindowCalendar.build(market(business_hours=["09:30-11:30", "16:00-18:00"]), None,
+                               date(2025, 11, 17)).days[0]
+    assert day.offset_of(datetime.combine(date(2025, 11, 17), local, tzinfo=MADRID)) == expected
+
+
+def test_asking_for_the_same_first_day_again_gives_the_same_answer() -> None:
+    calendar = WindowCalendar.build(market(), None, date(2025, 11, 14))
+    late, early = datetime(2025, 11, 17, 12, tzinfo=MADRID), datetime(2025, 11, 17, 9, tzinfo=MADRID)
+    answers = [calendar.first_day_index(when) for when in (late, late, early, late, early)]
+    assert [calendar.days[index].day.day for index in answers] == [18, 18, 17, 18, 17]
