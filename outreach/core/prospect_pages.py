@@ -18,7 +18,7 @@ from outreach.core.mailbox_tables import InboundEvent
 from outreach.core.models import LinkRequest, Prospect
 from outreach.core.prospect_list import METRICS, SORTS
 from outreach.core.prospect_writes import PROSPECTS, core
-from outreach.core.search_text import folded_query
+from outreach.core.search_text import contains
 from outreach.errors import ProspectError
 
 COUNT_CAP = 10_000
@@ -95,10 +95,9 @@ def _filters(listing: Listing) -> list[Any]:
     conditions: list[Any] = [PROSPECTS.c.campaign_id == listing.campaign_id]
     if listing.market:
         conditions.append(PROSPECTS.c.market == listing.market)
-    text = folded_query(listing.text)
-    if text:  # both sides are case-folded, so LIKE's own (ASCII-only) case rules never come into it
-        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        conditions.append(PROSPECTS.c.search_text.like(f"%{escaped}%", escape="\\"))
+    matching = contains(PROSPECTS.c.search_text, listing.text)
+    if matching is not None:
+        conditions.append(matching)
     return conditions
 
 

@@ -30,3 +30,16 @@ def search_text_of(row: Mapping[str, Any]) -> str:
 def folded_query(text: str) -> str:
     """The filter text as it is matched against `search_text`: trimmed and case-folded."""
     return text.strip().casefold().replace(SEPARATOR, "")
+
+
+def contains(column: Any, text: str) -> Any | None:
+    """The SQL condition `column` (a search_text column) holds the folded filter text; None for no text.
+
+    Both sides are case-folded, so LIKE's own (ASCII-only) case rules never come into it; `%` and `_`
+    in the text are literal characters.
+    """
+    folded = folded_query(text)
+    if not folded:
+        return None
+    escaped = folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.like(f"%{escaped}%", escape="\\")

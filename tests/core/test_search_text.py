@@ -12,6 +12,7 @@ from sqlmodel import Session
 from outreach.core import dnc
 from outreach.core.forget import forget
 from outreach.core.models import Prospect
+from outreach.core.prospect_list import ProspectQuery, list_prospects
 from outreach.core.prospect_merge import merge_prospects
 from outreach.core.prospect_pages import Listing, page
 from outreach.core.prospect_writes import PROSPECTS, core
@@ -133,3 +134,10 @@ def test_the_filter_finds_exactly_the_rows_whose_fields_hold_the_folded_text(env
                 break
             cursor = listed.next
     assert shown == expected
+
+
+def test_the_cli_listing_matches_as_the_app_does(imported: Env) -> None:
+    with imported.session() as session:
+        for typed in ("PÉREZ", "%", "diario", "ana@"):
+            listed = list_prospects(session, imported.campaign_id, ProspectQuery("es-MX", text=typed))
+            assert sorted(p.domain for p in listed.prospects) == sorted(found(imported, typed)), typed
