@@ -144,3 +144,13 @@ def transaction(engine: Engine) -> Iterator[Session]:
     """A session whose work commits together at the end, or not at all."""
     with Session(engine, expire_on_commit=False) as session, session.begin():
         yield session
+
+
+def on_this_dialect(dialect: str) -> Any:
+    """An Alembic `include_object` hook that skips indexes the models create on other dialects only."""
+
+    def include(item: Any, name: str | None, kind: str, reflected: bool, compare_to: Any) -> bool:
+        wanted = getattr(item, "info", {}).get("dialect") if kind == "index" and not reflected else None
+        return wanted in (None, dialect)
+
+    return include

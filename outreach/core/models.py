@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Connection, DateTime, Index, UniqueConstraint, event
 from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Mapper
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
+
+from outreach.core.search_text import search_text
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -35,6 +38,12 @@ class UtcDateTime(TypeDecorator[datetime]):
 def utcnow() -> datetime:
     """The current time, timezone-aware, in UTC."""
     return datetime.now(UTC)
+
+
+def only_on(dialect: str, index: Index) -> Index:
+    """An index created on one dialect only (its `info` tells the schema comparison so)."""
+    index.info["dialect"] = dialect
+    return index.ddl_if(dialect=dialect)
 
 
 def _timestamp(**kwargs: Any) -> Any:
@@ -92,7 +101,11 @@ class Prospect(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("campaign_id", "market", "identity", name="uq_prospect_identity"),
         Index("ix_prospect_campaign_market_stage", "campaign_id", "market", "stage"),
-        Index("ix_prospect_listing", "campaign_id", "market", "domain", "id"),
+        only_on("postgresql", Index("ix_prospect_listing", "campaign_id", "market", "domain", "id")),
+        # On SQLite the filter reads search_text from the listing index, never the wide row; PostgreSQL
+        # keeps it out of its B-tree, whose entries are capped at about 2.7 kB.
+        only_on("sqlite", Index("ix_prospect_listing_search", "campaign_id", "market", "domain", "id",
+                                "search_text")),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -131,8 +144,17 @@ class Prospect(SQLModel, table=True):
     origin: str | None = None
     """Where the row came from: an import file, `gap:<competitor>`, `manual`."""
     dedupe_cluster: int | None = None
+    search_text: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    """Domain, outlet, contact and email case-folded, for the filter (see `search_text`)."""
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
+
+
+@event.listens_for(Prospect, "before_insert")
+@event.listens_for(Prospect, "before_update")
+def _fold_search_text(mapper: Mapper[Prospect], connection: Connection, target: Prospect) -> None:
+    """Prospects written through the ORM keep their search text in step (Core writers set it themselves)."""
+    target.search_text = search_text(target.domain, target.outlet, target.contact_name, target.email)
 
 
 class ProspectEvent(SQLModel, table=True):

@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Float, String, cast, func, or_
+from sqlalchemy import Float, cast, func
 from sqlmodel import Session, col, select
 
 from outreach.core import audit, outbox_stops
 from outreach.core.models import STAGES, Prospect, ProspectEvent, utcnow
+from outreach.core.search_text import contains
 from outreach.errors import DoNotContactError, NotFoundError, ProspectError
 
 SORTS = ("domain", "outlet", "contact_name", "email", "stage", "country", "language", "locality",
@@ -68,10 +69,9 @@ def _conditions(campaign_id: int, query: ProspectQuery) -> list[Any]:
         conditions.append(col(Prospect.stage).in_(query.stages))
     if query.locality:
         conditions.append(Prospect.locality == query.locality)
-    if query.text:
-        pattern = f"%{query.text.strip().lower()}%"
-        conditions.append(or_(*(func.lower(cast(column, String)).like(pattern) for column in
-                                (Prospect.domain, Prospect.outlet, Prospect.contact_name, Prospect.email))))
+    matching = contains(col(Prospect.search_text), query.text or "")
+    if matching is not None:
+        conditions.append(matching)
     return conditions
 
 

@@ -20,6 +20,7 @@ from outreach.core.prospect_writes import (
     core,
     merge_values,
 )
+from outreach.core.search_text import search_text_of
 from outreach.errors import NotFoundError, ProspectError
 
 SNAPSHOT = ("id", "identity", "domain", "host", "url", "outlet", "contact_name", "email", "stage",
@@ -71,7 +72,8 @@ def _write_survivor(session: Session, merged: dict[str, Any]) -> None:
                                               "language_source", "locality", "metrics",
                                               "do_not_contact", "stage")}
     core(session).execute(update(PROSPECTS).where(PROSPECTS.c.id == merged["id"])
-                                 .values(**values, dedupe_cluster=None, updated_at=utcnow()))
+                                 .values(**values, search_text=search_text_of(merged), dedupe_cluster=None,
+                                         updated_at=utcnow()))
 
 
 REQUESTS: Table = LinkRequest.__table__  # type: ignore[attr-defined]

@@ -18,6 +18,7 @@ from outreach.core.mailbox_tables import InboundEvent
 from outreach.core.models import LinkRequest, Prospect
 from outreach.core.prospect_list import METRICS, SORTS
 from outreach.core.prospect_writes import PROSPECTS, core
+from outreach.core.search_text import contains
 from outreach.errors import ProspectError
 
 COUNT_CAP = 10_000
@@ -26,10 +27,6 @@ COUNT_CAP = 10_000
 LISTED = ("id", "domain", "outlet", "contact_name", "email", "stage", "do_not_contact", "country",
           "country_source", "language", "language_source", "locality", "metrics", "source_type")
 """Columns a listing row carries."""
-
-SEARCHED = ("domain", "outlet", "contact_name", "email")
-"""Columns the filter text matches (case-insensitive substring)."""
-
 
 @dataclass(frozen=True)
 class Listing:
@@ -98,19 +95,10 @@ def _filters(listing: Listing) -> list[Any]:
     conditions: list[Any] = [PROSPECTS.c.campaign_id == listing.campaign_id]
     if listing.market:
         conditions.append(PROSPECTS.c.market == listing.market)
-    text = listing.text.strip().lower()
-    if text:
-        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        conditions.append(_haystack().like(f"%{escaped}%", escape="\\"))
+    matching = contains(PROSPECTS.c.search_text, listing.text)
+    if matching is not None:
+        conditions.append(matching)
     return conditions
-
-
-def _haystack() -> Any:
-    """The searched columns as one lower-cased string: one LIKE per row instead of four."""
-    joined: Any = func.coalesce(PROSPECTS.c[SEARCHED[0]], "")
-    for name in SEARCHED[1:]:
-        joined = joined + "\x1f" + func.coalesce(PROSPECTS.c[name], "")
-    return func.lower(joined)
 
 
 def _after(key: Any, descending: bool, nullable: bool, cursor: Cursor) -> Any:

@@ -14,6 +14,7 @@ from outreach.core.campaign import Market
 from outreach.core.inference import SOURCE_STRENGTH, locality
 from outreach.core.models import Prospect, ProspectAlias, ProspectEvent, utcnow
 from outreach.core.prospect_rows import Record
+from outreach.core.search_text import search_text_of
 
 FILLED_IN = ("host", "url", "outlet", "contact_name", "first_name", "email", "source_type", "timezone")
 """Text fields a later record fills in only where the known one is blank (people may have edited it)."""
@@ -24,8 +25,8 @@ RECORD_COLUMNS = ("identity", "domain", "host", "url", "outlet", "contact_name",
 """The columns a normalised record fills; the writer adds campaign, market, stage and times."""
 
 MERGED = (*FILLED_IN, "country", "country_source", "language", "language_source", "locality", "metrics",
-          "do_not_contact")
-"""Every column a merge or re-import may change."""
+          "do_not_contact", "search_text")
+"""Every column a merge or re-import may change (search_text follows the fields it folds)."""
 
 _CHUNK = 500
 PROSPECTS: Table = Prospect.__table__  # type: ignore[attr-defined]
@@ -126,8 +127,9 @@ class ProspectWriter:
         before = self.connection.execute(select(func.max(PROSPECTS.c.id))).scalar() or 0
         constants = {"campaign_id": self.campaign_id, "market": self.market.tag, "stage": "new",
                      "created_at": now, "updated_at": now}
-        bulk_insert(self.connection, PROSPECTS, RECORD_COLUMNS,
-                    ([record.get(name) for name in RECORD_COLUMNS] for record in records), constants)
+        bulk_insert(self.connection, PROSPECTS, (*RECORD_COLUMNS, "search_text"),
+                    ([*(record.get(name) for name in RECORD_COLUMNS), search_text_of(record)]
+                     for record in records), constants)
         return self._ids_since(before, records)
 
     def _ids_since(self, before: int, records: Sequence[Record]) -> list[int]:
@@ -148,6 +150,7 @@ class ProspectWriter:
             changes = merge_values(base, record, self.market)
             if changes:
                 merged = {**base, **changes}
+                merged["search_text"] = search_text_of(merged)
                 updates[pid] = {**{name: merged[name] for name in MERGED}, "_id": pid,
                                 "_changed": sorted({*updates.get(pid, {}).get("_changed", ()), *changes}),
                                 "_row": record.get("_row")}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from sqlmodel import col, select
 from textual.widgets import DataTable, Input
 
 from outreach.core.models import DoNotContact, Prospect, ProspectEvent
+from outreach.core.prospect_pages import ListingPage
 from outreach.tui.app import make_app
 from outreach.tui.panes import prospects as prospects_module
 from outreach.tui.panes.prospects import ProspectsPane
@@ -127,3 +129,29 @@ async def test_stage_change_and_do_not_contact_are_written_to_the_store(workspac
             ProspectEvent.prospect_id == chosen)).all()]
         assert kinds.count("stage") == 1 and "dnc" in kinds
     assert any("do-not-contact list and can never be pitched" in note.message for note in app._notifications)
+
+
+async def test_a_burst_of_keys_ends_on_its_last_text_with_the_count_from_the_page(workspace: Workspace) -> None:
+    app = make_app(workspace=workspace, first_pane="prospects")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        pane = app.query_one(ProspectsPane)
+        pane.action_filter()
+        for key in "diario":  # faster than the debounce: the last text wins, whatever finishes first
+            pane.query_one("#prospect-filter", Input).insert_text_at_cursor(key)
+        await pilot.pause(0.3)
+        await settle(pilot)
+        expected = market_domains(workspace, text="diario")
+        assert pane.text == "diario" and shown(app) == expected
+        assert str(app.query_one("#prospect-status").render()).startswith(f"es-MX · {len(expected)} ·")
+
+
+async def test_a_page_for_a_filter_no_longer_typed_is_dropped(workspace: Workspace) -> None:
+    app = make_app(workspace=workspace, first_pane="prospects")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        pane = app.query_one(ProspectsPane)
+        before = shown(app)
+        stale = replace(pane._listing(), text="zzz-not-typed")
+        pane._show(stale, ListingPage([], None), 0.0)
+        assert shown(app) == before

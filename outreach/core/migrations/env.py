@@ -6,6 +6,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 from outreach.core import (  # noqa: F401  (register the tables on SQLModel.metadata)
+    db,
     mailbox_tables,
     models,
     outbox_tables,
@@ -17,6 +18,7 @@ context.configure(
     target_metadata=SQLModel.metadata,
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
+    include_object=db.on_this_dialect(connection.dialect.name),
 )
 with context.begin_transaction():
     context.run_migrations()

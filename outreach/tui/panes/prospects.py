@@ -34,8 +34,8 @@ COLUMNS = (("domain", "domain", 22), ("stage", "stage", 9), ("country", "country
 PAGE = 50
 """Rows per page: a screenful or two, never the whole market."""
 
-DEBOUNCE = 0.12
-"""Seconds of quiet after a keystroke before the filter runs."""
+DEBOUNCE = 0.05
+"""Keys closer together than this are a burst: the filter runs once it ends, not for every key."""
 
 
 def cells(row: ListingRow) -> list[str | Text]:
@@ -94,6 +94,7 @@ class ProspectsPane(Widget):
         self._starts: list[Cursor | None] = [None]
         self._next: Cursor | None = None
         self._debounce: Timer | None = None
+        self._last_key = 0.0
         self._campaign_id: int | None = None
 
     def compose(self) -> ComposeResult:
@@ -141,7 +142,10 @@ class ProspectsPane(Widget):
         if found is None or get_current_worker().is_cancelled:
             return
         self.app.call_from_thread(self._show, listing, found, began)
-        matches = guarded(self, "Cannot count prospects", lambda: self._count(listing))
+        if start is None and found.next is None:  # the whole match is on this page: nothing to count
+            matches: int | None = len(found.rows)
+        else:
+            matches = guarded(self, "Cannot count prospects", lambda: self._count(listing))
         if matches is not None and not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show_count, matches)
         if warm:  # the first keystroke would otherwise pay for compiling and reading the whole market
@@ -154,7 +158,9 @@ class ProspectsPane(Widget):
             return prospect_pages.count(session, listing)
 
     def _show(self, listing: Listing, found: ListingPage, began: float) -> None:
-        """Replace the table's rows with the page."""
+        """Replace the table's rows with the page, unless the filter, sort or market moved on meanwhile."""
+        if listing != self._listing():  # a slower query for an earlier keystroke finished last
+            return
         table = self.query_one("#prospect-table", DataTable)
         table.clear()
         for row in found.rows:
@@ -175,9 +181,15 @@ class ProspectsPane(Widget):
 
     @on(Input.Changed, "#prospect-filter")
     def _typed(self, event: Input.Changed) -> None:
+        """Filter at once on a key after a pause; in a burst of keys, once the burst ends."""
         if self._debounce is not None:
             self._debounce.stop()
-        self._debounce = self.set_timer(DEBOUNCE, lambda: self.apply_filter(event.value))
+        now = time.monotonic()
+        burst, self._last_key = now - self._last_key < DEBOUNCE, now
+        if burst:
+            self._debounce = self.set_timer(DEBOUNCE, partial(self.apply_filter, event.value))
+        else:
+            self.apply_filter(event.value)
 
     @on(Input.Submitted, "#prospect-filter")
     def _submitted(self) -> None:
