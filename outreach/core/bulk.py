@@ -7,7 +7,7 @@ executemany sends the tuples.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -19,8 +19,12 @@ _SQLITE_IMPORT_CACHE_KIB = 262_144
 
 
 def bulk_insert(connection: Connection, table: Table, columns: Sequence[str],
-                rows: Iterable[Sequence[Any]], constants: Mapping[str, Any] | None = None) -> None:
-    """Insert rows (values in `columns` order) plus `constants` shared by every row."""
+                rows: Iterable[Sequence[Any]], constants: Mapping[str, Any] | None = None,
+                converters: Mapping[str, Callable[[Any], Any] | None] | None = None) -> None:
+    """Insert rows (values in `columns` order) plus `constants` shared by every row.
+
+    `converters` replace a column's own conversion (see bulk_json); None for values already converted.
+    """
     constants = dict(constants or {})
     rows = list(rows)
     if not rows:
@@ -32,7 +36,9 @@ def bulk_insert(connection: Connection, table: Table, columns: Sequence[str],
                                             for row in rows])
         return
     shared = tuple(_processed(table, name, value, dialect) for name, value in constants.items())
-    processors = [table.c[name].type._cached_bind_processor(dialect) for name in columns]
+    converters = converters or {}
+    processors = [converters[name] if name in converters
+                  else table.c[name].type._cached_bind_processor(dialect) for name in columns]
     names = [*columns, *constants]
     # Table and column names come from our own metadata, never from input; values are bound.
     sql = (f"INSERT INTO {table.name} ({', '.join(names)}) "  # noqa: S608
@@ -55,6 +61,19 @@ def _tuples(rows: Iterable[Sequence[Any]], processors: Sequence[Any],
         for index, processor in active:
             values[index] = processor(values[index])
         yield (*values, *shared)
+
+
+def sqlite_next_ids(connection: Connection, table: Table, count: int) -> list[int] | None:
+    """On SQLite, the ids the next `count` rows of a table would get, to insert them explicitly.
+
+    SQLite gives a new row max(id) + 1 (no AUTOINCREMENT here), so inserting these ids stores exactly
+    what it would have and spares reading them back; a concurrent writer would make the insert fail,
+    never mix ids up. None on other databases, whose sequences must hand out their own ids.
+    """
+    if connection.dialect.name != "sqlite":
+        return None
+    before = connection.execute(select(func.max(table.c.id))).scalar() or 0
+    return list(range(before + 1, before + 1 + count))
 
 
 @contextmanager

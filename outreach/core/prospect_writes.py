@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, func, select, update
 from sqlmodel import Session
 
-from outreach.core.bulk import big_write, bulk_insert, indexes_deferred
+from outreach.core.bulk import big_write, bulk_insert, indexes_deferred, sqlite_next_ids
+from outreach.core.bulk_json import FlatJson, bind_processor, numbered
 from outreach.core.campaign import Market
 from outreach.core.inference import SOURCE_STRENGTH, locality
 from outreach.core.models import Prospect, ProspectAlias, ProspectEvent, utcnow
@@ -27,6 +29,7 @@ MERGED = (*FILLED_IN, "country", "country_source", "language", "language_source"
           "do_not_contact")
 """Every column a merge or re-import may change."""
 
+_RECORD_VALUES = itemgetter(*RECORD_COLUMNS)
 _CHUNK = 500
 PROSPECTS: Table = Prospect.__table__  # type: ignore[attr-defined]
 EVENTS: Table = ProspectEvent.__table__  # type: ignore[attr-defined]
@@ -40,6 +43,14 @@ def core(session: Session) -> Connection:
     """
     session.flush()
     return session.connection()
+
+
+def record_values(record: Record) -> tuple[Any, ...]:
+    """A record's values in RECORD_COLUMNS order, None for a column it lacks."""
+    try:
+        return _RECORD_VALUES(record)  # type: ignore[no-any-return]
+    except KeyError:
+        return tuple(record.get(name) for name in RECORD_COLUMNS)
 
 
 def merge_values(known: Record, incoming: Record, market: Market) -> dict[str, Any]:
@@ -123,11 +134,18 @@ class ProspectWriter:
         if not records:
             return []
         now = utcnow()
-        before = self.connection.execute(select(func.max(PROSPECTS.c.id))).scalar() or 0
         constants = {"campaign_id": self.campaign_id, "market": self.market.tag, "stage": "new",
                      "created_at": now, "updated_at": now}
+        converters = {"metrics": FlatJson(bind_processor(self.connection, PROSPECTS.c.metrics))}
+        ids = sqlite_next_ids(self.connection, PROSPECTS, len(records))
+        if ids is not None:
+            bulk_insert(self.connection, PROSPECTS, ("id", *RECORD_COLUMNS),
+                        ((pid, *record_values(record)) for pid, record in zip(ids, records, strict=True)),
+                        constants, converters)
+            return ids
+        before = self.connection.execute(select(func.max(PROSPECTS.c.id))).scalar() or 0
         bulk_insert(self.connection, PROSPECTS, RECORD_COLUMNS,
-                    ([record.get(name) for name in RECORD_COLUMNS] for record in records), constants)
+                    map(record_values, records), constants, converters)
         return self._ids_since(before, records)
 
     def _ids_since(self, before: int, records: Sequence[Record]) -> list[int]:
@@ -167,18 +185,24 @@ class ProspectWriter:
     def _events(self, fresh: Sequence[Record], new_ids: Sequence[int],
                 updates: Sequence[dict[str, Any]], origin: dict[str, Any]) -> None:
         """One `imported` history event per new or changed prospect."""
-        rows = [(pid, {**origin, "row": record.get("_row")})
-                for record, pid in zip(fresh, new_ids, strict=True)]
-        rows += [(change["_id"], {**origin, "row": change["_row"], "changed": change["_changed"]})
+        detail = numbered(bind_processor(self.connection, EVENTS.c.detail), origin, "row")
+        rows: list[tuple[int, Any]] = [(pid, detail(record.get("_row")))
+                                       for record, pid in zip(fresh, new_ids, strict=True)]
+        convert = bind_processor(self.connection, EVENTS.c.detail)
+        rows += [(change["_id"], convert({**origin, "row": change["_row"], "changed": change["_changed"]}))
                  for change in updates]
-        self.add_events("imported", rows)
+        self.add_events("imported", rows, converted=True)
 
-    def add_events(self, kind: str, rows: Sequence[tuple[int, dict[str, Any]]]) -> None:
-        """Insert history events of one kind, (prospect id, detail) each, in one executemany."""
+    def add_events(self, kind: str, rows: Sequence[tuple[int, Any]], *, converted: bool = False) -> None:
+        """Insert history events of one kind, (prospect id, detail) each, in one executemany.
+
+        `converted`: the details are already in the column's SQL form (bulk_json).
+        """
         if rows:
             with indexes_deferred(self.connection, EVENTS, len(rows)):
                 bulk_insert(self.connection, EVENTS, ("prospect_id", "detail"), rows,
-                            {"at": utcnow(), "actor": self.actor, "kind": kind})
+                            {"at": utcnow(), "actor": self.actor, "kind": kind},
+                            {"detail": None} if converted else None)
 
 
 def _chunks(items: Sequence[int], size: int) -> Iterator[Sequence[int]]:

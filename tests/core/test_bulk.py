@@ -64,3 +64,32 @@ def test_values_never_reach_the_sql_text(engine: Engine) -> None:
     with engine.begin() as connection:
         bulk_insert(connection, ITEMS, ("name",), [(hostile,)], {"kind": hostile})
     assert rows_of(engine) == [(1, hostile, None, hostile)]
+
+
+def test_explicit_sqlite_ids_are_those_sqlite_would_give(engine: Engine) -> None:
+    for explicit in (False, True):
+        with engine.begin() as connection:
+            connection.exec_driver_sql("DELETE FROM items")
+            bulk_insert(connection, ITEMS, ("name",), [("a",), ("b",), ("c",)])
+            connection.exec_driver_sql("DELETE FROM items WHERE name IN ('a', 'c')")  # the highest id is free
+            ids = bulk.sqlite_next_ids(connection, ITEMS, 2)
+            assert ids == [3, 4]
+            if explicit:
+                bulk_insert(connection, ITEMS, ("id", "name"), [(ids[0], "d"), (ids[1], "e")])
+            else:
+                bulk_insert(connection, ITEMS, ("name",), [("d",), ("e",)])
+        assert [row[:2] for row in rows_of(engine)] == [(2, "b"), (3, "d"), (4, "e")]
+
+
+def test_other_databases_hand_out_their_own_ids(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    with engine.begin() as connection:
+        monkeypatch.setattr(connection.dialect, "name", "postgresql")
+        assert bulk.sqlite_next_ids(connection, ITEMS, 2) is None
+
+
+def test_converters_replace_a_columns_own_conversion(engine: Engine) -> None:
+    with engine.begin() as connection:
+        bulk_insert(connection, ITEMS, ("name", "at"), [("a", WHEN.isoformat())], {"kind": "x"},
+                    {"name": str.upper, "at": None})
+        stored = connection.exec_driver_sql("SELECT name, at FROM items").one()
+    assert tuple(stored) == ("A", WHEN.isoformat())
