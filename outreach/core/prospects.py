@@ -14,6 +14,7 @@ from outreach.core import audit, geo
 from outreach.core.campaign import Campaign, Market
 from outreach.core.csvread import Table, read_table, write_csv
 from outreach.core.dnc import Blocklist
+from outreach.core.forked import in_parts
 from outreach.core.formats import ColumnMap, Format, detect_format, get_format, map_columns
 from outreach.core.hot_loops import gc_paused
 from outreach.core.normalise import CellError, parse_number
@@ -39,6 +40,10 @@ class ImportOptions:
     """Where bad rows go; `<file>.rejects.csv` beside the input when not given."""
     dedupe: bool = True
     """Refresh the market's fuzzy dedupe clusters after writing."""
+
+
+PARALLEL_ROWS = 50_000
+"""From this many rows a forked process normalises half of them (below, forking costs more than it gains)."""
 
 
 @dataclass
@@ -138,26 +143,51 @@ def _unused(columns: ColumnMap, table: Table, fmt: Format) -> list[str]:
 def _read_rows(table: Table, columns: ColumnMap, campaign: Campaign, market: Market,
                options: ImportOptions, report: ImportReport,
                progress: Progress | None = None) -> list[Record]:
-    """Normalise every row; bad ones go to the report, gap rows already linking are skipped."""
+    """Normalise every row, a big file's on both cores; bad ones go to the report, gap rows already linking
+    are skipped."""
     reader = RowReader(columns, table.headers, market, frozenset(campaign.languages), options.check_dns)
     ours, competitors = _gap_columns(columns, table, campaign) if columns.format.gap else (None, [])
-    name = table.path.name
+    origin = f"gap:{','.join(competitors)}" if competitors else table.path.name
+
+    def read(start: int, stop: int, here: bool) -> RowsRead:
+        return _read_slice(table, reader, ours, origin, start, stop, progress if here else None)
     records: list[Record] = []
-    for done, (number, cells) in enumerate(table.rows):
+    for part in in_parts(read, len(table.rows), minimum=PARALLEL_ROWS):
+        records += part.records
+        report.bad_rows += part.bad_rows
+        report.already_linking += part.already_linking
+    return records
+
+
+@dataclass
+class RowsRead:
+    """What reading some rows of a table gave."""
+
+    records: list[Record] = field(default_factory=list)
+    bad_rows: list[BadRow] = field(default_factory=list)
+    already_linking: int = 0
+
+
+def _read_slice(table: Table, reader: RowReader, ours: int | None, origin: str, start: int, stop: int,
+                progress: Progress | None) -> RowsRead:
+    """Normalise the rows start..stop-1 of a table."""
+    name = table.path.name
+    read = RowsRead()
+    for done, (number, cells) in enumerate(table.rows[start:stop], start=start):
         if done % EVERY == 0:
             step(progress, "reading", done, len(table.rows))
         try:
             if ours is not None and _links_to_us(cells, ours, table.headers[ours]):
-                report.already_linking += 1
+                read.already_linking += 1
                 continue
             record = reader.read(cells)
         except RowError as exc:
-            report.bad_rows.append(BadRow(name, number, exc.field, str(exc)))
+            read.bad_rows.append(BadRow(name, number, exc.field, str(exc)))
             continue
         record["_row"] = number
-        record["origin"] = f"gap:{','.join(competitors)}" if competitors else name
-        records.append(record)
-    return records
+        record["origin"] = origin
+        read.records.append(record)
+    return read
 
 
 def _gap_columns(columns: ColumnMap, table: Table, campaign: Campaign) -> tuple[int | None, list[str]]:
