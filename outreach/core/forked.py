@@ -26,11 +26,11 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def in_parts(work: Work[T], count: int, *, minimum: int, share: float = 0.5) -> list[T]:
+def in_parts(work: Work[T], count: int, *, minimum: int, share: float = 0.53) -> list[T]:
     """[work(0, split), work(split, count)] with the second part in a child; one part here when small.
 
     Below `minimum` items starting a process costs more than it saves. `share` is this process's
-    part, which also has to unpickle the child's result.
+    part: a little over half, as the child also pickles its result (unpickling it here costs less).
     """
     if count < minimum or not can_fork():
         return [work(0, count, True)]

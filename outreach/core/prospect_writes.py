@@ -117,7 +117,7 @@ class ProspectWriter:
         known = self.known_ids()
         result = WriteResult()
         fresh = sorted((record for record in records if record["identity"] not in known),
-                       key=lambda record: record["identity"])  # index pages fill in order
+                       key=itemgetter("identity"))  # index pages fill in order
         matched = [record for record in records if record["identity"] in known]
         with big_write(self.connection):
             with indexes_deferred(self.connection, PROSPECTS, len(fresh)):
