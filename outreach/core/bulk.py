@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import Connection, Table, func, select
 
 _PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
+_BATCH = 50_000
+"""Rows per executemany: enough that each call costs nothing extra, few enough that no copy of a whole
+import's rows is held at once."""
 _SQLITE_IMPORT_CACHE_KIB = 262_144
 """Page cache for a big import on SQLite (256 MB): index pages stay in memory while rows go in."""
 
@@ -26,14 +30,12 @@ def bulk_insert(connection: Connection, table: Table, columns: Sequence[str],
     `converters` replace a column's own conversion (see bulk_json); None for values already converted.
     """
     constants = dict(constants or {})
-    rows = list(rows)
-    if not rows:
-        return
     dialect = connection.dialect
     placeholder = _PLACEHOLDERS.get(dialect.paramstyle)
     if placeholder is None:  # an unusual driver: let SQLAlchemy do it row by row
-        connection.execute(table.insert(), [{**dict(zip(columns, row, strict=True)), **constants}
-                                            for row in rows])
+        records = [{**dict(zip(columns, row, strict=True)), **constants} for row in rows]
+        if records:
+            connection.execute(table.insert(), records)
         return
     shared = tuple(_processed(table, name, value, dialect) for name, value in constants.items())
     converters = converters or {}
@@ -43,7 +45,9 @@ def bulk_insert(connection: Connection, table: Table, columns: Sequence[str],
     # Table and column names come from our own metadata, never from input; values are bound.
     sql = (f"INSERT INTO {table.name} ({', '.join(names)}) "  # noqa: S608
            f"VALUES ({', '.join([placeholder] * len(names))})")
-    connection.exec_driver_sql(sql, list(_tuples(rows, processors, shared)))
+    converted = _tuples(rows, processors, shared)
+    while batch := list(islice(converted, _BATCH)):
+        connection.exec_driver_sql(sql, batch)
 
 
 def _processed(table: Table, name: str, value: Any, dialect: Any) -> Any:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -103,24 +103,34 @@ def _import(session: Session, campaign: Campaign, campaign_id: int, path: Path,
     records = _read_rows(table, columns, campaign, market, options, report, progress)
     if report.bad_rows and options.strict:
         raise BadRowsError(report.bad_rows)
-    unique = _merge_within_file(records, market, report)
-    unique = apply_blocklist(session, unique, report)
-    step(progress, "writing", len(table.rows), len(table.rows))
+    rejected = _only_bad_rows(table, report.bad_rows)
+    del table  # a big file's cells are not needed past this point: free them before writing
+    unique = apply_blocklist(session, _merge_within_file(records, market, report), report)
+    del records
+    step(progress, "writing", report.rows, report.rows)
     writer = ProspectWriter(session, campaign_id, market, actor)
     result = writer.write(unique, {"file": path.name, "format": fmt.name})
     report.new, report.updated = len(result.new_ids), len(result.updated_ids)
     report.unchanged = result.unchanged
+    domains = {record["domain"] for record in unique}
+    del unique  # nor the records during dedupe, which reads the market back
     if options.dedupe and report.changed:
-        step(progress, "dedupe", len(table.rows), len(table.rows))
+        step(progress, "dedupe", report.rows, report.rows)
         report.clusters = refresh_clusters(session, campaign_id, market.tag)
-    report.collisions = collisions(session, campaign_id, market.tag, {r["domain"] for r in unique})
+    report.collisions = collisions(session, campaign_id, market.tag, domains)
     session.expire_all()
     if report.changed:
         _audit(session, campaign_id, market, report, actor)
     if report.bad_rows:
-        report.rejects_path = write_rejects(options.rejects or default_rejects_path(path), table,
+        report.rejects_path = write_rejects(options.rejects or default_rejects_path(path), rejected,
                                             report.bad_rows)
     return report
+
+
+def _only_bad_rows(table: Table, bad_rows: Sequence[BadRow]) -> Table:
+    """The table with just the rows the rejects file shows."""
+    wanted = {bad.row for bad in bad_rows}
+    return replace(table, rows=[(number, cells) for number, cells in table.rows if number in wanted])
 
 
 def _require_site_column(columns: ColumnMap, table: Table) -> None:

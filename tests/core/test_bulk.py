@@ -93,3 +93,10 @@ def test_converters_replace_a_columns_own_conversion(engine: Engine) -> None:
                     {"name": str.upper, "at": None})
         stored = connection.exec_driver_sql("SELECT name, at FROM items").one()
     assert tuple(stored) == ("A", WHEN.isoformat())
+
+
+def test_rows_go_in_batches_from_a_generator(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bulk, "_BATCH", 2)
+    with engine.begin() as connection:
+        bulk_insert(connection, ITEMS, ("name",), ((name,) for name in "abcde"), {"kind": "z"})
+    assert [row[1] for row in rows_of(engine)] == list("abcde")
