@@ -60,6 +60,9 @@ def _tuples(rows: Iterable[Sequence[Any]], processors: Sequence[Any],
             shared: tuple[Any, ...]) -> Iterator[tuple[Any, ...]]:
     """Each row converted column by column, with the shared values after it."""
     active = [(index, processor) for index, processor in enumerate(processors) if processor]
+    if not active:  # values already converted (event details): no copy to change
+        yield from ((*row, *shared) for row in rows)
+        return
     for row in rows:
         values = list(row)
         for index, processor in active:
