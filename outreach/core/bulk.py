@@ -7,6 +7,7 @@ executemany sends the tuples.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from itertools import islice
@@ -18,6 +19,8 @@ _PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 _BATCH = 50_000
 """Rows per executemany: enough that each call costs nothing extra, few enough that no copy of a whole
 import's rows is held at once."""
+_EXACT = 1 << 53
+"""Integers SQLite's JSON reader keeps exact."""
 _SQLITE_IMPORT_CACHE_KIB = 262_144
 """Page cache for a big import on SQLite (256 MB): index pages stay in memory while rows go in."""
 
@@ -48,6 +51,28 @@ def bulk_insert(connection: Connection, table: Table, columns: Sequence[str],
     converted = _tuples(rows, processors, shared)
     while batch := list(islice(converted, _BATCH)):
         connection.exec_driver_sql(sql, batch)
+
+
+def sqlite_numbered_insert(connection: Connection, table: Table, columns: tuple[str, str], ids: Sequence[int],
+                           template: tuple[str, str] | None, numbers: Sequence[Any],
+                           constants: Mapping[str, Any]) -> bool:
+    """On SQLite, insert (id, head + number + tail, *constants) per number in one statement; False if not.
+
+    The numbers travel as one JSON array that SQLite unrolls, instead of a bound row each. SQLite writes
+    an integer in text as its decimal digits, as Python does, so the rows are those a bulk insert of
+    the filled-in texts would store. Only for consecutive ids, ints that JSON keeps exact, and a template.
+    """
+    exact = all(type(number) is int and -_EXACT < number < _EXACT for number in numbers)
+    consecutive = bool(ids) and len(ids) == len(numbers) and list(ids) == list(range(ids[0], ids[-1] + 1))
+    if connection.dialect.name != "sqlite" or template is None or not exact or not consecutive:
+        return False
+    shared = tuple(_processed(table, name, value, connection.dialect) for name, value in constants.items())
+    names = [*columns, *constants]
+    # Table and column names come from our own metadata, never from input; values are bound.
+    sql = (f"INSERT INTO {table.name} ({', '.join(names)}) "  # noqa: S608
+           f"SELECT ? + key, ? || value || ?{', ?' * len(shared)} FROM json_each(?) ORDER BY key")
+    connection.exec_driver_sql(sql, (ids[0], *template, *shared, json.dumps(list(numbers))))
+    return True
 
 
 def _processed(table: Table, name: str, value: Any, dialect: Any) -> Any:

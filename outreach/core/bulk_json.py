@@ -50,21 +50,23 @@ class FlatJson:
         return self.convert(value)
 
 
-def numbered(convert: Converter, fixed: Mapping[str, Any], key: str) -> Converter:
+class Numbered:
     """Converts `{**fixed, key: number}` for each number by filling it into the converted text of a sample.
 
     JSON writes an int as its decimal digits, so the text for any int is the sample's with the digits
     swapped; non-ints, and drivers that do not take text, go through `convert` itself.
     """
-    sample = convert({**fixed, key: _MARKER})
-    digits = str(_MARKER)
-    if not isinstance(sample, str) or sample.count(digits) != 1:
-        return lambda number: convert({**fixed, key: number})
-    head, tail = sample.split(digits)
 
-    def filled(number: Any) -> Any:
-        """The detail for one number."""
-        if type(number) is int:
-            return f"{head}{number}{tail}"
-        return convert({**fixed, key: number})
-    return filled
+    def __init__(self, convert: Converter, fixed: Mapping[str, Any], key: str) -> None:
+        self.convert, self.fixed, self.key = convert, dict(fixed), key
+        sample = convert({**fixed, key: _MARKER})
+        digits = str(_MARKER)
+        head, found, tail = sample.partition(digits) if isinstance(sample, str) else ("", "", "")
+        self.template = (head, tail) if found and digits not in tail else None
+        """(text before the number, text after it), or None when the text cannot be filled in."""
+
+    def __call__(self, number: Any) -> Any:
+        """The converted value for one number."""
+        if self.template is not None and type(number) is int:
+            return f"{self.template[0]}{number}{self.template[1]}"
+        return self.convert({**self.fixed, self.key: number})

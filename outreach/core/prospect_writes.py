@@ -10,8 +10,14 @@ from typing import Any
 from sqlalchemy import Connection, Table, bindparam, func, select, update
 from sqlmodel import Session
 
-from outreach.core.bulk import big_write, bulk_insert, indexes_deferred, sqlite_next_ids
-from outreach.core.bulk_json import FlatJson, bind_processor, numbered
+from outreach.core.bulk import (
+    big_write,
+    bulk_insert,
+    indexes_deferred,
+    sqlite_next_ids,
+    sqlite_numbered_insert,
+)
+from outreach.core.bulk_json import FlatJson, Numbered, bind_processor
 from outreach.core.campaign import Market
 from outreach.core.inference import SOURCE_STRENGTH, locality
 from outreach.core.models import Prospect, ProspectAlias, ProspectEvent, utcnow
@@ -184,25 +190,25 @@ class ProspectWriter:
 
     def _events(self, fresh: Sequence[Record], new_ids: Sequence[int],
                 updates: Sequence[dict[str, Any]], origin: dict[str, Any]) -> None:
-        """One `imported` history event per new or changed prospect."""
-        detail = numbered(bind_processor(self.connection, EVENTS.c.detail), origin, "row")
-        rows: list[tuple[int, Any]] = [(pid, detail(record.get("_row")))
-                                       for record, pid in zip(fresh, new_ids, strict=True)]
+        """One `imported` history event per new or changed prospect, all at one time."""
         convert = bind_processor(self.connection, EVENTS.c.detail)
-        rows += [(change["_id"], convert({**origin, "row": change["_row"], "changed": change["_changed"]}))
-                 for change in updates]
-        self.add_events("imported", rows, converted=True)
+        detail = Numbered(convert, origin, "row")
+        numbers = [record.get("_row") for record in fresh]
+        rows = [(change["_id"], convert({**origin, "row": change["_row"], "changed": change["_changed"]}))
+                for change in updates]
+        shared = {"at": utcnow(), "actor": self.actor, "kind": "imported"}
+        with indexes_deferred(self.connection, EVENTS, len(fresh) + len(rows)):
+            if not sqlite_numbered_insert(self.connection, EVENTS, ("prospect_id", "detail"), new_ids,
+                                          detail.template, numbers, shared):
+                rows[:0] = [(pid, detail(number)) for pid, number in zip(new_ids, numbers, strict=True)]
+            bulk_insert(self.connection, EVENTS, ("prospect_id", "detail"), rows, shared, {"detail": None})
 
-    def add_events(self, kind: str, rows: Sequence[tuple[int, Any]], *, converted: bool = False) -> None:
-        """Insert history events of one kind, (prospect id, detail) each, in one executemany.
-
-        `converted`: the details are already in the column's SQL form (bulk_json).
-        """
+    def add_events(self, kind: str, rows: Sequence[tuple[int, dict[str, Any]]]) -> None:
+        """Insert history events of one kind, (prospect id, detail) each, in one executemany."""
         if rows:
             with indexes_deferred(self.connection, EVENTS, len(rows)):
                 bulk_insert(self.connection, EVENTS, ("prospect_id", "detail"), rows,
-                            {"at": utcnow(), "actor": self.actor, "kind": kind},
-                            {"detail": None} if converted else None)
+                            {"at": utcnow(), "actor": self.actor, "kind": kind})
 
 
 def _chunks(items: Sequence[int], size: int) -> Iterator[Sequence[int]]:

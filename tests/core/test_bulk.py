@@ -100,3 +100,34 @@ def test_rows_go_in_batches_from_a_generator(engine: Engine, monkeypatch: pytest
     with engine.begin() as connection:
         bulk_insert(connection, ITEMS, ("name",), ((name,) for name in "abcde"), {"kind": "z"})
     assert [row[1] for row in rows_of(engine)] == list("abcde")
+
+
+@pytest.mark.parametrize("numbers", [[2, 3, 10], [0, -4, 2**53 - 1], [7]])
+def test_numbered_rows_in_one_statement_are_those_bulk_insert_stores(engine: Engine, numbers: list[int]) -> None:
+    template = ('{"file": "list.csv", "row": ', "}")
+    ids = list(range(11, 11 + len(numbers)))
+    with engine.begin() as connection:
+        assert bulk.sqlite_numbered_insert(connection, ITEMS, ("id", "name"), ids, template, numbers,
+                                           {"at": WHEN, "kind": "k"})
+    fast = rows_of(engine)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DELETE FROM items")
+        bulk_insert(connection, ITEMS, ("id", "name"),
+                    [(pid, f"{template[0]}{n}{template[1]}") for pid, n in zip(ids, numbers, strict=True)],
+                    {"at": WHEN, "kind": "k"})
+    assert fast == rows_of(engine)
+
+
+@pytest.mark.parametrize(("ids", "template", "numbers"), [
+    ([1, 3], ("a", "b"), [1, 2]),  # ids with a gap
+    ([1, 2], None, [1, 2]),  # no template
+    ([1, 2], ("a", "b"), [1, None]),  # not every number an int
+    ([1, 2], ("a", "b"), [1, True]),
+    ([1, 2], ("a", "b"), [1, 2**53]),  # past what JSON keeps exact
+    ([], ("a", "b"), []),
+])
+def test_numbered_rows_are_left_to_bulk_insert_when_they_do_not_fit(
+        engine: Engine, ids: list[int], template: tuple[str, str] | None, numbers: list[object]) -> None:
+    with engine.begin() as connection:
+        assert not bulk.sqlite_numbered_insert(connection, ITEMS, ("id", "name"), ids, template, numbers, {})
+    assert rows_of(engine) == []

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import JSON, Column, create_engine
 
-from outreach.core.bulk_json import FlatJson, bind_processor, numbered
+from outreach.core.bulk_json import FlatJson, Numbered, bind_processor
 
 COLUMN: Column[Any] = Column("detail", JSON)
 
@@ -45,11 +45,11 @@ def test_flat_json_matches_the_columns_conversion(convert: Callable[[Any], Any])
 @pytest.mark.parametrize("number", [0, 7, -3, 10**20, None, True, 2.0, "9"])
 def test_numbered_details_match_the_columns_conversion(convert: Callable[[Any], Any], fixed: dict[str, Any],
                                                        number: Any) -> None:
-    assert numbered(convert, fixed, "row")(number) == convert({**fixed, "row": number})
+    assert Numbered(convert, fixed, "row")(number) == convert({**fixed, "row": number})
 
 
 def test_numbered_details_follow_the_serializer() -> None:
     def sorted_dumps(value: Any) -> str:
         return json.dumps(value, sort_keys=True, ensure_ascii=False)
-    detail = numbered(sorted_dumps, {"zeta": "é", "alpha": 1}, "row")
+    detail = Numbered(sorted_dumps, {"zeta": "é", "alpha": 1}, "row")
     assert detail(42) == sorted_dumps({"zeta": "é", "alpha": 1, "row": 42})
