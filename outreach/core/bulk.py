@@ -7,37 +7,72 @@ executemany sends the tuples.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import Connection, Table, func, select
 
 _PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
+_BATCH = 50_000
+"""Rows per executemany: enough that each call costs nothing extra, few enough that no copy of a whole
+import's rows is held at once."""
+_EXACT = 1 << 53
+"""Integers SQLite's JSON reader keeps exact."""
 _SQLITE_IMPORT_CACHE_KIB = 262_144
 """Page cache for a big import on SQLite (256 MB): index pages stay in memory while rows go in."""
 
 
 def bulk_insert(connection: Connection, table: Table, columns: Sequence[str],
-                rows: Iterable[Sequence[Any]], constants: Mapping[str, Any] | None = None) -> None:
-    """Insert rows (values in `columns` order) plus `constants` shared by every row."""
+                rows: Iterable[Sequence[Any]], constants: Mapping[str, Any] | None = None,
+                converters: Mapping[str, Callable[[Any], Any] | None] | None = None) -> None:
+    """Insert rows (values in `columns` order) plus `constants` shared by every row.
+
+    `converters` replace a column's own conversion (see bulk_json); None for values already converted.
+    """
     constants = dict(constants or {})
-    rows = list(rows)
-    if not rows:
-        return
     dialect = connection.dialect
     placeholder = _PLACEHOLDERS.get(dialect.paramstyle)
     if placeholder is None:  # an unusual driver: let SQLAlchemy do it row by row
-        connection.execute(table.insert(), [{**dict(zip(columns, row, strict=True)), **constants}
-                                            for row in rows])
+        records = [{**dict(zip(columns, row, strict=True)), **constants} for row in rows]
+        if records:
+            connection.execute(table.insert(), records)
         return
     shared = tuple(_processed(table, name, value, dialect) for name, value in constants.items())
-    processors = [table.c[name].type._cached_bind_processor(dialect) for name in columns]
+    converters = converters or {}
+    processors = [converters[name] if name in converters
+                  else table.c[name].type._cached_bind_processor(dialect) for name in columns]
     names = [*columns, *constants]
     # Table and column names come from our own metadata, never from input; values are bound.
     sql = (f"INSERT INTO {table.name} ({', '.join(names)}) "  # noqa: S608
            f"VALUES ({', '.join([placeholder] * len(names))})")
-    connection.exec_driver_sql(sql, list(_tuples(rows, processors, shared)))
+    converted = _tuples(rows, processors, shared)
+    while batch := list(islice(converted, _BATCH)):
+        connection.exec_driver_sql(sql, batch)
+
+
+def sqlite_numbered_insert(connection: Connection, table: Table, columns: tuple[str, str], ids: Sequence[int],
+                           template: tuple[str, str] | None, numbers: Sequence[Any],
+                           constants: Mapping[str, Any]) -> bool:
+    """On SQLite, insert (id, head + number + tail, *constants) per number in one statement; False if not.
+
+    The numbers travel as one JSON array that SQLite unrolls, instead of a bound row each. SQLite writes
+    an integer in text as its decimal digits, as Python does, so the rows are those a bulk insert of
+    the filled-in texts would store. Only for consecutive ids, ints that JSON keeps exact, and a template.
+    """
+    exact = all(type(number) is int and -_EXACT < number < _EXACT for number in numbers)
+    consecutive = bool(ids) and len(ids) == len(numbers) and list(ids) == list(range(ids[0], ids[-1] + 1))
+    if connection.dialect.name != "sqlite" or template is None or not exact or not consecutive:
+        return False
+    shared = tuple(_processed(table, name, value, connection.dialect) for name, value in constants.items())
+    names = [*columns, *constants]
+    # Table and column names come from our own metadata, never from input; values are bound.
+    sql = (f"INSERT INTO {table.name} ({', '.join(names)}) "  # noqa: S608
+           f"SELECT ? + key, ? || value || ?{', ?' * len(shared)} FROM json_each(?) ORDER BY key")
+    connection.exec_driver_sql(sql, (ids[0], *template, *shared, json.dumps(list(numbers))))
+    return True
 
 
 def _processed(table: Table, name: str, value: Any, dialect: Any) -> Any:
@@ -50,11 +85,27 @@ def _tuples(rows: Iterable[Sequence[Any]], processors: Sequence[Any],
             shared: tuple[Any, ...]) -> Iterator[tuple[Any, ...]]:
     """Each row converted column by column, with the shared values after it."""
     active = [(index, processor) for index, processor in enumerate(processors) if processor]
+    if not active:  # values already converted (event details): no copy to change
+        yield from ((*row, *shared) for row in rows)
+        return
     for row in rows:
         values = list(row)
         for index, processor in active:
             values[index] = processor(values[index])
         yield (*values, *shared)
+
+
+def sqlite_next_ids(connection: Connection, table: Table, count: int) -> list[int] | None:
+    """On SQLite, the ids the next `count` rows of a table would get, to insert them explicitly.
+
+    SQLite gives a new row max(id) + 1 (no AUTOINCREMENT here), so inserting these ids stores exactly
+    what it would have and spares reading them back; a concurrent writer would make the insert fail,
+    never mix ids up. None on other databases, whose sequences must hand out their own ids.
+    """
+    if connection.dialect.name != "sqlite":
+        return None
+    before = connection.execute(select(func.max(table.c.id))).scalar() or 0
+    return list(range(before + 1, before + 1 + count))
 
 
 @contextmanager

@@ -68,7 +68,11 @@ def split_host(host: str) -> HostParts:
 
 def cctld_country(host: str) -> str | None:
     """The country a host's ccTLD names (`.com.mx` → MX, `.uk` → GB); None for generic ones."""
-    suffix = split_host(host).suffix
+    return suffix_country(split_host(host).suffix)
+
+
+def suffix_country(suffix: str) -> str | None:
+    """The country a public suffix names (`com.mx` → MX); None for generic ones and for ''."""
     last = suffix.rsplit(".", 1)[-1] if suffix else ""
     if len(last) != 2 or last in GENERIC_CCTLDS:
         return None
@@ -94,7 +98,11 @@ def url_hint(host: str, path: str, languages: Collection[str]) -> Hint:
     (`/es/` on a .com site serves Spanish readers everywhere); otherwise a country code is a country
     (`/mx/`, `uk.`). Everything else says nothing.
     """
-    subdomain = split_host(host).subdomain if host else ""
+    return subdomain_hint(split_host(host).subdomain if host else "", path, languages)
+
+
+def subdomain_hint(subdomain: str, path: str, languages: Collection[str]) -> Hint:
+    """`url_hint` of a host with this subdomain (the part before its registered domain)."""
     labels = [label for label in subdomain.split(".") if label and label != "www"][:1]
     segments = [segment for segment in path.lower().split("/") if segment][:1]
     for label in labels + segments:

@@ -60,15 +60,35 @@ def _infer_cached(evidence: Evidence, languages: frozenset[str]) -> Inferred:
 
 def infer_uncached(evidence: Evidence, languages: Collection[str]) -> Inferred:
     """`infer` without its cache, for callers that remember results themselves (a bulk import)."""
-    cctld = geo.cctld_country(evidence.host) if evidence.host else None
-    hint = geo.url_hint(evidence.host, evidence.path, languages)
+    return infer_site(site_key(evidence.host, evidence.path, evidence.country, evidence.language,
+                               evidence.export_language), evidence.text, languages)
+
+
+SiteKey = tuple[str, str, str, str | None, str | None, str | None]
+"""(subdomain, public suffix, path, country, language, export language): all that inference reads of a
+row but its text. Hosts differing only in their registered name (most of a list) share one key."""
+
+
+def site_key(host: str, path: str, country: str | None, language: str | None,
+             export_language: str | None) -> SiteKey:
+    """The key of a row's evidence, its host cut to subdomain and public suffix."""
+    parts = geo.split_host(host) if host else None
+    return (parts.subdomain, parts.suffix, path, country, language, export_language) if parts else (
+        "", "", path, country, language, export_language)
+
+
+def infer_site(key: SiteKey, text: str, languages: Collection[str]) -> Inferred:
+    """Country: explicit, ccTLD, path hint. Language: explicit, export, path hint, ccTLD, detected."""
+    subdomain, suffix, path, stated_country, stated_language, export_language = key
+    cctld = geo.suffix_country(suffix)
+    hint = geo.subdomain_hint(subdomain, path, languages)
     country, country_source = _first(
-        (evidence.country, "explicit"), (cctld, "cctld"), (hint.country, "path-hint"))
+        (stated_country, "explicit"), (cctld, "cctld"), (hint.country, "path-hint"))
     language, language_source = _first(
-        (evidence.language, "explicit"), (evidence.export_language, "export-language"),
+        (stated_language, "explicit"), (export_language, "export-language"),
         (hint.language, "path-hint"), (geo.country_language(cctld) if cctld else None, "cctld"))
     if language is None:
-        language, language_source = _detected(evidence.text, languages)
+        language, language_source = _detected(text, languages)
     return Inferred(country, country_source, language, language_source)
 
 

@@ -15,7 +15,7 @@ from outreach.core.campaign import Market
 from outreach.core.cell_memo import Memo
 from outreach.core.cell_memo import RowError as RowError  # re-exported: importers catch it from here
 from outreach.core.formats import ColumnMap
-from outreach.core.inference import Evidence, infer, infer_uncached, locality
+from outreach.core.inference import Evidence, infer, infer_site, locality, site_key
 from outreach.core.normalise import (
     CellError,
     clean_text,
@@ -118,7 +118,7 @@ class RowReader:
         self._stated = Memo(self._parse_stated)
         self._source_type = Memo(lambda cell: self._guard("source_type", source_type, cell, strict=explicit))
         self._zone = Memo(self._parse_zone)
-        self._inferred = Memo(lambda key: infer_uncached(Evidence(*key), self._candidates))
+        self._inferred = Memo(lambda key: infer_site(key, "", self._candidates))
         self._place = Memo(lambda key: locality(self.market, *key))
         self._first_name = Memo(lambda key: clean_text(key[0]) or first_name_of(key[1]))
 
@@ -135,7 +135,7 @@ class RowReader:
         if joined:
             found = infer(Evidence(host, path, country, language, export_language, joined), self._candidates)
         else:
-            found = self._inferred[host, path, country, language, export_language]
+            found = self._inferred[site_key(host, path, country, language, export_language)]
         kind = self._source_type[get("source_type", "")]
         place = self._place[found.country, found.language, kind]
         metrics = self._metrics(cells, width)

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, func, select, update
 from sqlmodel import Session
 
-from outreach.core.bulk import big_write, bulk_insert, indexes_deferred
+from outreach.core.bulk import (
+    big_write,
+    bulk_insert,
+    indexes_deferred,
+    sqlite_next_ids,
+    sqlite_numbered_insert,
+)
+from outreach.core.bulk_json import FlatJson, Numbered, bind_processor
 from outreach.core.campaign import Market
 from outreach.core.inference import SOURCE_STRENGTH, locality
 from outreach.core.models import Prospect, ProspectAlias, ProspectEvent, utcnow
@@ -28,6 +36,7 @@ MERGED = (*FILLED_IN, "country", "country_source", "language", "language_source"
           "do_not_contact", "search_text")
 """Every column a merge or re-import may change (search_text follows the fields it folds)."""
 
+_RECORD_VALUES = itemgetter(*RECORD_COLUMNS)
 _CHUNK = 500
 PROSPECTS: Table = Prospect.__table__  # type: ignore[attr-defined]
 EVENTS: Table = ProspectEvent.__table__  # type: ignore[attr-defined]
@@ -41,6 +50,23 @@ def core(session: Session) -> Connection:
     """
     session.flush()
     return session.connection()
+
+
+def record_values(record: Record) -> tuple[Any, ...]:
+    """A record's values in RECORD_COLUMNS order, None for a column it lacks."""
+    try:
+        return _RECORD_VALUES(record)  # type: ignore[no-any-return]
+    except KeyError:
+        return tuple(record.get(name) for name in RECORD_COLUMNS)
+
+
+INSERTED_COLUMNS = (*RECORD_COLUMNS, "search_text")
+"""The columns a new prospect's row is inserted with: the record's, then the text the filter searches."""
+
+
+def inserted_values(record: Record) -> tuple[Any, ...]:
+    """A new record's values in INSERTED_COLUMNS order."""
+    return (*record_values(record), search_text_of(record))
 
 
 def merge_values(known: Record, incoming: Record, market: Market) -> dict[str, Any]:
@@ -107,7 +133,7 @@ class ProspectWriter:
         known = self.known_ids()
         result = WriteResult()
         fresh = sorted((record for record in records if record["identity"] not in known),
-                       key=lambda record: record["identity"])  # index pages fill in order
+                       key=itemgetter("identity"))  # index pages fill in order
         matched = [record for record in records if record["identity"] in known]
         with big_write(self.connection):
             with indexes_deferred(self.connection, PROSPECTS, len(fresh)):
@@ -124,12 +150,18 @@ class ProspectWriter:
         if not records:
             return []
         now = utcnow()
-        before = self.connection.execute(select(func.max(PROSPECTS.c.id))).scalar() or 0
         constants = {"campaign_id": self.campaign_id, "market": self.market.tag, "stage": "new",
                      "created_at": now, "updated_at": now}
-        bulk_insert(self.connection, PROSPECTS, (*RECORD_COLUMNS, "search_text"),
-                    ([*(record.get(name) for name in RECORD_COLUMNS), search_text_of(record)]
-                     for record in records), constants)
+        converters = {"metrics": FlatJson(bind_processor(self.connection, PROSPECTS.c.metrics))}
+        ids = sqlite_next_ids(self.connection, PROSPECTS, len(records))
+        if ids is not None:
+            bulk_insert(self.connection, PROSPECTS, ("id", *INSERTED_COLUMNS),
+                        ((pid, *inserted_values(record)) for pid, record in zip(ids, records, strict=True)),
+                        constants, converters)
+            return ids
+        before = self.connection.execute(select(func.max(PROSPECTS.c.id))).scalar() or 0
+        bulk_insert(self.connection, PROSPECTS, INSERTED_COLUMNS,
+                    map(inserted_values, records), constants, converters)
         return self._ids_since(before, records)
 
     def _ids_since(self, before: int, records: Sequence[Record]) -> list[int]:
@@ -169,12 +201,18 @@ class ProspectWriter:
 
     def _events(self, fresh: Sequence[Record], new_ids: Sequence[int],
                 updates: Sequence[dict[str, Any]], origin: dict[str, Any]) -> None:
-        """One `imported` history event per new or changed prospect."""
-        rows = [(pid, {**origin, "row": record.get("_row")})
-                for record, pid in zip(fresh, new_ids, strict=True)]
-        rows += [(change["_id"], {**origin, "row": change["_row"], "changed": change["_changed"]})
-                 for change in updates]
-        self.add_events("imported", rows)
+        """One `imported` history event per new or changed prospect, all at one time."""
+        convert = bind_processor(self.connection, EVENTS.c.detail)
+        detail = Numbered(convert, origin, "row")
+        numbers = [record.get("_row") for record in fresh]
+        rows = [(change["_id"], convert({**origin, "row": change["_row"], "changed": change["_changed"]}))
+                for change in updates]
+        shared = {"at": utcnow(), "actor": self.actor, "kind": "imported"}
+        with indexes_deferred(self.connection, EVENTS, len(fresh) + len(rows)):
+            if not sqlite_numbered_insert(self.connection, EVENTS, ("prospect_id", "detail"), new_ids,
+                                          detail.template, numbers, shared):
+                rows[:0] = [(pid, detail(number)) for pid, number in zip(new_ids, numbers, strict=True)]
+            bulk_insert(self.connection, EVENTS, ("prospect_id", "detail"), rows, shared, {"detail": None})
 
     def add_events(self, kind: str, rows: Sequence[tuple[int, dict[str, Any]]]) -> None:
         """Insert history events of one kind, (prospect id, detail) each, in one executemany."""

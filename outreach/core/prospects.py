@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ from outreach.core import audit, geo
 from outreach.core.campaign import Campaign, Market
 from outreach.core.csvread import Table, read_table, write_csv
 from outreach.core.dnc import Blocklist
+from outreach.core.forked import in_parts
 from outreach.core.formats import ColumnMap, Format, detect_format, get_format, map_columns
 from outreach.core.hot_loops import gc_paused
 from outreach.core.normalise import CellError, parse_number
@@ -39,6 +40,10 @@ class ImportOptions:
     """Where bad rows go; `<file>.rejects.csv` beside the input when not given."""
     dedupe: bool = True
     """Refresh the market's fuzzy dedupe clusters after writing."""
+
+
+PARALLEL_ROWS = 50_000
+"""From this many rows a forked process normalises half of them (below, forking costs more than it gains)."""
 
 
 @dataclass
@@ -98,24 +103,34 @@ def _import(session: Session, campaign: Campaign, campaign_id: int, path: Path,
     records = _read_rows(table, columns, campaign, market, options, report, progress)
     if report.bad_rows and options.strict:
         raise BadRowsError(report.bad_rows)
-    unique = _merge_within_file(records, market, report)
-    unique = apply_blocklist(session, unique, report)
-    step(progress, "writing", len(table.rows), len(table.rows))
+    rejected = _only_bad_rows(table, report.bad_rows)
+    del table  # a big file's cells are not needed past this point: free them before writing
+    unique = apply_blocklist(session, _merge_within_file(records, market, report), report)
+    del records
+    step(progress, "writing", report.rows, report.rows)
     writer = ProspectWriter(session, campaign_id, market, actor)
     result = writer.write(unique, {"file": path.name, "format": fmt.name})
     report.new, report.updated = len(result.new_ids), len(result.updated_ids)
     report.unchanged = result.unchanged
+    domains = {record["domain"] for record in unique}
+    del unique  # nor the records during dedupe, which reads the market back
     if options.dedupe and report.changed:
-        step(progress, "dedupe", len(table.rows), len(table.rows))
+        step(progress, "dedupe", report.rows, report.rows)
         report.clusters = refresh_clusters(session, campaign_id, market.tag)
-    report.collisions = collisions(session, campaign_id, market.tag, {r["domain"] for r in unique})
+    report.collisions = collisions(session, campaign_id, market.tag, domains)
     session.expire_all()
     if report.changed:
         _audit(session, campaign_id, market, report, actor)
     if report.bad_rows:
-        report.rejects_path = write_rejects(options.rejects or default_rejects_path(path), table,
+        report.rejects_path = write_rejects(options.rejects or default_rejects_path(path), rejected,
                                             report.bad_rows)
     return report
+
+
+def _only_bad_rows(table: Table, bad_rows: Sequence[BadRow]) -> Table:
+    """The table with just the rows the rejects file shows."""
+    wanted = {bad.row for bad in bad_rows}
+    return replace(table, rows=[(number, cells) for number, cells in table.rows if number in wanted])
 
 
 def _require_site_column(columns: ColumnMap, table: Table) -> None:
@@ -138,26 +153,51 @@ def _unused(columns: ColumnMap, table: Table, fmt: Format) -> list[str]:
 def _read_rows(table: Table, columns: ColumnMap, campaign: Campaign, market: Market,
                options: ImportOptions, report: ImportReport,
                progress: Progress | None = None) -> list[Record]:
-    """Normalise every row; bad ones go to the report, gap rows already linking are skipped."""
+    """Normalise every row, a big file's on both cores; bad ones go to the report, gap rows already linking
+    are skipped."""
     reader = RowReader(columns, table.headers, market, frozenset(campaign.languages), options.check_dns)
     ours, competitors = _gap_columns(columns, table, campaign) if columns.format.gap else (None, [])
-    name = table.path.name
+    origin = f"gap:{','.join(competitors)}" if competitors else table.path.name
+
+    def read(start: int, stop: int, here: bool) -> RowsRead:
+        return _read_slice(table, reader, ours, origin, start, stop, progress if here else None)
     records: list[Record] = []
-    for done, (number, cells) in enumerate(table.rows):
+    for part in in_parts(read, len(table.rows), minimum=PARALLEL_ROWS):
+        records += part.records
+        report.bad_rows += part.bad_rows
+        report.already_linking += part.already_linking
+    return records
+
+
+@dataclass
+class RowsRead:
+    """What reading some rows of a table gave."""
+
+    records: list[Record] = field(default_factory=list)
+    bad_rows: list[BadRow] = field(default_factory=list)
+    already_linking: int = 0
+
+
+def _read_slice(table: Table, reader: RowReader, ours: int | None, origin: str, start: int, stop: int,
+                progress: Progress | None) -> RowsRead:
+    """Normalise the rows start..stop-1 of a table."""
+    name = table.path.name
+    read = RowsRead()
+    for done, (number, cells) in enumerate(table.rows[start:stop], start=start):
         if done % EVERY == 0:
             step(progress, "reading", done, len(table.rows))
         try:
             if ours is not None and _links_to_us(cells, ours, table.headers[ours]):
-                report.already_linking += 1
+                read.already_linking += 1
                 continue
             record = reader.read(cells)
         except RowError as exc:
-            report.bad_rows.append(BadRow(name, number, exc.field, str(exc)))
+            read.bad_rows.append(BadRow(name, number, exc.field, str(exc)))
             continue
         record["_row"] = number
-        record["origin"] = f"gap:{','.join(competitors)}" if competitors else name
-        records.append(record)
-    return records
+        record["origin"] = origin
+        read.records.append(record)
+    return read
 
 
 def _gap_columns(columns: ColumnMap, table: Table, campaign: Campaign) -> tuple[int | None, list[str]]:

@@ -64,3 +64,70 @@ def test_values_never_reach_the_sql_text(engine: Engine) -> None:
     with engine.begin() as connection:
         bulk_insert(connection, ITEMS, ("name",), [(hostile,)], {"kind": hostile})
     assert rows_of(engine) == [(1, hostile, None, hostile)]
+
+
+def test_explicit_sqlite_ids_are_those_sqlite_would_give(engine: Engine) -> None:
+    for explicit in (False, True):
+        with engine.begin() as connection:
+            connection.exec_driver_sql("DELETE FROM items")
+            bulk_insert(connection, ITEMS, ("name",), [("a",), ("b",), ("c",)])
+            connection.exec_driver_sql("DELETE FROM items WHERE name IN ('a', 'c')")  # the highest id is free
+            ids = bulk.sqlite_next_ids(connection, ITEMS, 2)
+            assert ids == [3, 4]
+            if explicit:
+                bulk_insert(connection, ITEMS, ("id", "name"), [(ids[0], "d"), (ids[1], "e")])
+            else:
+                bulk_insert(connection, ITEMS, ("name",), [("d",), ("e",)])
+        assert [row[:2] for row in rows_of(engine)] == [(2, "b"), (3, "d"), (4, "e")]
+
+
+def test_other_databases_hand_out_their_own_ids(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    with engine.begin() as connection:
+        monkeypatch.setattr(connection.dialect, "name", "postgresql")
+        assert bulk.sqlite_next_ids(connection, ITEMS, 2) is None
+
+
+def test_converters_replace_a_columns_own_conversion(engine: Engine) -> None:
+    with engine.begin() as connection:
+        bulk_insert(connection, ITEMS, ("name", "at"), [("a", WHEN.isoformat())], {"kind": "x"},
+                    {"name": str.upper, "at": None})
+        stored = connection.exec_driver_sql("SELECT name, at FROM items").one()
+    assert tuple(stored) == ("A", WHEN.isoformat())
+
+
+def test_rows_go_in_batches_from_a_generator(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bulk, "_BATCH", 2)
+    with engine.begin() as connection:
+        bulk_insert(connection, ITEMS, ("name",), ((name,) for name in "abcde"), {"kind": "z"})
+    assert [row[1] for row in rows_of(engine)] == list("abcde")
+
+
+@pytest.mark.parametrize("numbers", [[2, 3, 10], [0, -4, 2**53 - 1], [7]])
+def test_numbered_rows_in_one_statement_are_those_bulk_insert_stores(engine: Engine, numbers: list[int]) -> None:
+    template = ('{"file": "list.csv", "row": ', "}")
+    ids = list(range(11, 11 + len(numbers)))
+    with engine.begin() as connection:
+        assert bulk.sqlite_numbered_insert(connection, ITEMS, ("id", "name"), ids, template, numbers,
+                                           {"at": WHEN, "kind": "k"})
+    fast = rows_of(engine)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DELETE FROM items")
+        bulk_insert(connection, ITEMS, ("id", "name"),
+                    [(pid, f"{template[0]}{n}{template[1]}") for pid, n in zip(ids, numbers, strict=True)],
+                    {"at": WHEN, "kind": "k"})
+    assert fast == rows_of(engine)
+
+
+@pytest.mark.parametrize(("ids", "template", "numbers"), [
+    ([1, 3], ("a", "b"), [1, 2]),  # ids with a gap
+    ([1, 2], None, [1, 2]),  # no template
+    ([1, 2], ("a", "b"), [1, None]),  # not every number an int
+    ([1, 2], ("a", "b"), [1, True]),
+    ([1, 2], ("a", "b"), [1, 2**53]),  # past what JSON keeps exact
+    ([], ("a", "b"), []),
+])
+def test_numbered_rows_are_left_to_bulk_insert_when_they_do_not_fit(
+        engine: Engine, ids: list[int], template: tuple[str, str] | None, numbers: list[object]) -> None:
+    with engine.begin() as connection:
+        assert not bulk.sqlite_numbered_insert(connection, ITEMS, ("id", "name"), ids, template, numbers, {})
+    assert rows_of(engine) == []

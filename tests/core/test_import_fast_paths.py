@@ -15,7 +15,9 @@ from sqlalchemy import Column, Engine, Index, Integer, MetaData, String, Table, 
 from outreach.core.bulk import bulk_insert, indexes_deferred
 from outreach.core.cell_memo import Memo, RowError
 from outreach.core.db import make_engine
+from outreach.core.geo import cctld_country, country_language, url_hint
 from outreach.core.hot_loops import gc_paused
+from outreach.core.inference import Evidence, Inferred, infer_site, site_key
 from outreach.core.normalise import CellError, normalise_email, plain_email
 from outreach.core.prospect_rows import host_and_path, parsed_host_and_path
 
@@ -174,3 +176,31 @@ def test_the_collector_is_paused_and_restored() -> None:
         assert not gc.isenabled()  # a caller's own choice is kept
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize(("hosts", "path", "shared"), [
+    (["diario.com.mx", "otro.com.mx", "xn--bjrn-lra.com.mx"], "", True),
+    (["mx.diario.com", "mx.otro.com"], "/es/economia", True),
+    (["www.a.co.uk", "www.b.co.uk"], "/mx/", True),
+    (["blog.a.ck", "blog.b.ck"], "", False),  # a wildcard suffix: a.ck and b.ck are suffixes themselves
+    (["", ""], "/de/", True),
+])
+def test_inference_by_subdomain_and_suffix_is_inference_by_host(hosts: list[str], path: str,
+                                                                shared: bool) -> None:
+    keys = [site_key(host, path, None, None, "fr") for host in hosts]
+    assert (len(set(keys)) == 1) is shared
+    for host, key in zip(hosts, keys, strict=True):
+        expected = Inferred(*_first_principles(Evidence(host, path, export_language="fr")))
+        assert infer_site(key, "", frozenset({"es", "de"})) == expected
+
+
+def _first_principles(evidence: Evidence) -> tuple[str | None, str, str | None, str]:
+    """Country and language by the documented order, from the whole host (no key, no memo)."""
+    cctld = cctld_country(evidence.host) if evidence.host else None
+    hint = url_hint(evidence.host, evidence.path, frozenset({"es", "de"}))
+    country = next(((value, source) for value, source in ((cctld, "cctld"), (hint.country, "path-hint"))
+                    if value), (None, "unknown"))
+    language = next(((value, source) for value, source in (
+        (evidence.export_language, "export-language"), (hint.language, "path-hint"),
+        (country_language(cctld) if cctld else None, "cctld")) if value), (None, "unknown"))
+    return (*country, *language)
