@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import TypeVar, cast
@@ -22,8 +23,13 @@ must then not report progress or touch anything shared (a database connection, t
 
 
 def can_fork() -> bool:
-    """Whether this platform starts processes by fork (Linux does; Windows cannot)."""
-    return "fork" in multiprocessing.get_all_start_methods()
+    """Whether this call may fork: the platform forks (Linux does; Windows cannot) and we are the main thread.
+
+    A child forked from a worker thread (the app runs imports in one) inherits every lock the other
+    threads held at that moment and could wait on one forever, so such calls keep to one process.
+    """
+    on_main_thread = threading.current_thread() is threading.main_thread()
+    return on_main_thread and "fork" in multiprocessing.get_all_start_methods()
 
 
 def in_parts(work: Work[T], count: int, *, minimum: int, share: float = 0.53) -> list[T]:

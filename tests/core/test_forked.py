@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 
 import pytest
 
@@ -31,6 +32,14 @@ def test_a_small_job_stays_in_this_process() -> None:
 def test_without_fork_everything_runs_here(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(forked, "can_fork", lambda: False)
     assert len(in_parts(squares, 1000, minimum=10)) == 1
+
+
+def test_a_job_started_from_a_worker_thread_stays_in_this_process() -> None:
+    parts: list[list[tuple[list[int], bool, int]]] = []
+    worker = threading.Thread(target=lambda: parts.append(in_parts(squares, 1000, minimum=10)))
+    worker.start()
+    worker.join()
+    assert parts == [[([n * n for n in range(1000)], True, os.getpid())]]
 
 
 def fails_in_the_child(start: int, stop: int, here: bool) -> list[int]:
