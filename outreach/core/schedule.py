@@ -248,10 +248,12 @@ def _followup_texts(run: _Run, request: Pending, market: Market,
     prospect = run.prospects.get(request.prospect_id) or run.session.get(Prospect, request.prospect_id)
     assert prospect is not None
     subject = reply_subject(request.subject or "", reply_prefix(market.language, sending.reply_prefix))
+    # One context and one subject serve every follow-up: they depend on the prospect, not the step.
+    context = run.renderer.context(market.tag, prospect, request.page_url, request.anchor)
+    rendered_subject = run.renderer.render_subject(market.tag, context)
     texts = []
     for number in range(1, len(sending.followups) + 1):
-        rendered = run.renderer.render(market.tag, prospect, message=f"followup-{number}",
-                                       page=request.page_url, anchor=request.anchor)
+        rendered = run.renderer.render_with(market.tag, f"followup-{number}", context, rendered_subject)
         key = (market.tag, rendered.message, rendered.subject_source.content_hash,
                rendered.body_source.content_hash)
         if key not in run.approved_sources:
