@@ -100,6 +100,14 @@ def main() -> None:
     parser.add_argument("--followups", action="store_true", help="schedule two follow-ups per request too")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="schedule-bench-"))
+    try:
+        run(args, folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def run(args: argparse.Namespace, folder: Path) -> None:
+    """Set up the campaign and requests in `folder`, schedule them and print the figures."""
     campaign = write_campaign(folder)
     if not args.followups:
         pitches_only = campaign.sending.model_copy(update={"followups": ()})
