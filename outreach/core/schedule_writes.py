@@ -47,26 +47,41 @@ Planned = Sequence[tuple[int, Sequence[tuple[Any, ...]]]]
 def write_run(connection: Connection, campaign_id: int, planned: Planned, *, now: datetime,
               actor: str) -> None:
     """Insert each request's rows, move the requests from approved to scheduled and audit each."""
-    if not planned:
-        return
+    insert_rows(connection, campaign_id, planned, now=now)
+    record_run(connection, campaign_id, planned, now=now, actor=actor)
+
+
+def insert_rows(connection: Connection, campaign_id: int, planned: Planned, *, now: datetime) -> None:
+    """Insert these requests' outbox rows (a run may insert its requests a part at a time, in order)."""
     stamp = sqlite_stamp if _stores_natively(connection) else None
     if stamp is None:
         rows = [row for _, request_rows in planned for row in request_rows]
-        details: list[Any] = [{"from": "approved", "to": "scheduled", "messages": len(request_rows),
-                               "first_send_at": request_rows[0][_SEND_AT].isoformat()}
-                              for _, request_rows in planned]
         stored_now: Any = now
-        outbox, audit = OUTBOX, AUDIT
     else:  # the values as SQLite's column types would turn them, made without their per-value checks
         rows = [(*row[:_SEND_AT], stamp(row[_SEND_AT]), *row[_SEND_AT + 1:])
                 for _, request_rows in planned for row in request_rows]
-        details = [_AUDIT_DETAIL % (len(request_rows), request_rows[0][_SEND_AT].isoformat())
-                   for _, request_rows in planned]
-        stored_now, outbox, audit = stamp(now), _RAW[OUTBOX.name], _RAW[AUDIT.name]
+        stored_now = stamp(now)
     shared = {"campaign_id": campaign_id, "state": "scheduled", "manual": False, "attempts": 0,
               "created_at": stored_now, "updated_at": stored_now}
-    bulk_insert(connection, outbox, ROW_COLUMNS, rows, shared)
+    bulk_insert(connection, OUTBOX if stamp is None else _RAW[OUTBOX.name], ROW_COLUMNS, rows, shared)
+
+
+def record_run(connection: Connection, campaign_id: int, planned: Planned, *, now: datetime,
+               actor: str) -> None:
+    """Move the run's requests from approved to scheduled and audit each, once all their rows are in."""
+    if not planned:
+        return
     _mark_scheduled(connection, [request_id for request_id, _ in planned], now)
+    details: list[Any]
+    if _stores_natively(connection):
+        details = [_AUDIT_DETAIL % (len(request_rows), request_rows[0][_SEND_AT].isoformat())
+                   for _, request_rows in planned]
+        stored_now: Any = sqlite_stamp(now)
+        audit = _RAW[AUDIT.name]
+    else:
+        details = [{"from": "approved", "to": "scheduled", "messages": len(request_rows),
+                    "first_send_at": request_rows[0][_SEND_AT].isoformat()} for _, request_rows in planned]
+        stored_now, audit = now, AUDIT
     audit_rows = [(str(request_id), detail) for (request_id, _), detail in zip(planned, details, strict=True)]
     bulk_insert(connection, audit, ("object_id", "detail"), audit_rows,
                 {"at": stored_now, "actor": actor, "action": "request.state", "object_type": "request",
