@@ -25,7 +25,7 @@ from outreach.core.hot_loops import gc_paused
 from outreach.core.models import Prospect, utcnow
 from outreach.core.outbox_tables import OutboxMessage
 from outreach.core.planner import Planner
-from outreach.core.schedule_writes import CHUNK, REQUESTS, insert_rows, record_run, write_run
+from outreach.core.schedule_writes import CHUNK, REQUESTS, write_run
 from outreach.core.send_accounts import MailboxSettings, mailbox_named
 from outreach.core.send_settings import SendingSettings
 from outreach.core.templates import Renderer
@@ -154,8 +154,7 @@ def schedule_markets(session: Session, campaign: Campaign, campaign_id: int, mar
     """Queue the approved requests of several markets (None: all) in one run, sharing its counters."""
     tags = list(campaign.markets) if markets is None else [campaign.market(market).tag for market in markets]
     run = _start(session, campaign, campaign_id, mailboxes, actor, now, renderer, rng)
-    planned: list[tuple[int, list[tuple[Any, ...]]]] = []
-    skipped: list[str] = []
+    requests, messages, skipped = 0, 0, []
     # The collector would walk 100k requests' rows until they are written; SQLite's default page cache
     # holds a fraction of the requests the read and the updates go through.
     with gc_paused(), big_write(session.connection()):
@@ -163,13 +162,12 @@ def schedule_markets(session: Session, campaign: Campaign, campaign_id: int, mar
                            REQUESTS.c.state == "approved")
         _load_prospects(run, pending)
         for part in _planned_parts(run, pending):
-            done = [outcome for outcome in part if not isinstance(outcome, str)]
+            planned = [outcome for outcome in part if not isinstance(outcome, str)]
             skipped += [outcome for outcome in part if isinstance(outcome, str)]
-            insert_rows(session.connection(), campaign_id, done, now=run.now)
-            planned += done
-        record_run(session.connection(), campaign_id, planned, now=run.now, actor=run.actor)
+            write_run(session.connection(), campaign_id, planned, now=run.now, actor=run.actor)
+            requests, messages = requests + len(planned), messages + sum(len(rows) for _, rows in planned)
         session.expire_all()
-    return ScheduleReport(len(planned), sum(len(rows) for _, rows in planned), tuple(skipped))
+    return ScheduleReport(requests, messages, tuple(skipped))
 
 
 Outcome = tuple[int, list[tuple[Any, ...]]] | str

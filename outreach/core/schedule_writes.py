@@ -46,13 +46,14 @@ Planned = Sequence[tuple[int, Sequence[tuple[Any, ...]]]]
 
 def write_run(connection: Connection, campaign_id: int, planned: Planned, *, now: datetime,
               actor: str) -> None:
-    """Insert each request's rows, move the requests from approved to scheduled and audit each."""
-    insert_rows(connection, campaign_id, planned, now=now)
-    record_run(connection, campaign_id, planned, now=now, actor=actor)
+    """Insert each request's rows, move the requests from approved to scheduled and audit each (a run may
+    write its requests a part at a time, in order)."""
+    _insert_rows(connection, campaign_id, planned, now=now)
+    _record_run(connection, campaign_id, planned, now=now, actor=actor)
 
 
-def insert_rows(connection: Connection, campaign_id: int, planned: Planned, *, now: datetime) -> None:
-    """Insert these requests' outbox rows (a run may insert its requests a part at a time, in order)."""
+def _insert_rows(connection: Connection, campaign_id: int, planned: Planned, *, now: datetime) -> None:
+    """Insert these requests' outbox rows."""
     stamp = sqlite_stamp if _stores_natively(connection) else None
     if stamp is None:
         rows = [row for _, request_rows in planned for row in request_rows]
@@ -66,9 +67,9 @@ def insert_rows(connection: Connection, campaign_id: int, planned: Planned, *, n
     bulk_insert(connection, OUTBOX if stamp is None else _RAW[OUTBOX.name], ROW_COLUMNS, rows, shared)
 
 
-def record_run(connection: Connection, campaign_id: int, planned: Planned, *, now: datetime,
+def _record_run(connection: Connection, campaign_id: int, planned: Planned, *, now: datetime,
                actor: str) -> None:
-    """Move the run's requests from approved to scheduled and audit each, once all their rows are in."""
+    """Move these requests from approved to scheduled and audit each."""
     if not planned:
         return
     _mark_scheduled(connection, [request_id for request_id, _ in planned], now)
