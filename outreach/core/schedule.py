@@ -22,14 +22,15 @@ from outreach.core.campaign import Campaign, Market
 from outreach.core.compose import new_message_id, reply_prefix, reply_subject
 from outreach.core.compose_skeleton import Skeleton
 from outreach.core.hot_loops import gc_paused
+from outreach.core.locale_folders import SUBJECT
 from outreach.core.models import Prospect, utcnow
 from outreach.core.outbox_tables import OutboxMessage
 from outreach.core.planner import Planner
 from outreach.core.schedule_writes import CHUNK, REQUESTS, write_run
 from outreach.core.send_accounts import MailboxSettings, mailbox_named
 from outreach.core.send_settings import SendingSettings
-from outreach.core.templates import Renderer
-from outreach.errors import SendingError
+from outreach.core.templates import RenderedMessage, Renderer
+from outreach.errors import SendingError, TemplateError
 
 PROSPECTS: Table = Prospect.__table__  # type: ignore[attr-defined]
 FORK_FROM = 20_000
@@ -107,6 +108,8 @@ class _Run:
     blocklist: dnc.Blocklist
     approved_sources: dict[tuple[str, str, str, str], bool] = field(default_factory=dict)
     markets: dict[str, _Setup] = field(default_factory=dict)
+    offline: bool = False
+    """Planning in a forked child: the database is the parent's, so approvals must be known up front."""
     prospects: dict[int, Prospect] = field(default_factory=dict)
     """Prospects whose follow-ups are rendered, read in bulk before planning (not one query each)."""
 
@@ -175,14 +178,26 @@ Outcome = tuple[int, list[tuple[Any, ...]]] | str
 
 
 def _planned_parts(run: _Run, pending: Sequence[Pending]) -> Iterator[list[Outcome]]:
-    """Each request planned, in order: in a forked child, a part at a time, for a large run whose
-    planning needs no database (no follow-ups to approve), so the parent writes meanwhile."""
-    markets = {request.market for request in pending}
-    following = any(run.campaign.sending_for(tag).followups for tag in markets)
-    if len(pending) < FORK_FROM or following or not forked.can_fork():
+    """Each request planned, in order: for a large run, in a forked child a part at a time while the
+    parent writes, once every follow-up's approval is read (the child has no database)."""
+    if len(pending) < FORK_FROM or not forked.can_fork() or not _approvals_read(run, pending):
         yield [_outcome(run, request) for request in pending]
         return
+    run.offline = True
     yield from forked.forked_map(functools.partial(_outcome, run), pending, FORKED_PART)
+
+
+def _approvals_read(run: _Run, pending: Sequence[Pending]) -> bool:
+    """Whether the approval of each follow-up's current text could be read now, as rendering will find it."""
+    for tag in sorted({request.market for request in pending}):
+        for number in range(1, len(run.campaign.sending_for(tag).followups) + 1):
+            message = f"followup-{number}"
+            try:
+                subject, body = (run.renderer.compile(tag, name)[0] for name in (SUBJECT, message))
+            except TemplateError:
+                return False  # planning in process raises it where it always did
+            _sendable(run, RenderedMessage(tag, message, "", "", subject, body))
+    return True
 
 
 def _outcome(run: _Run, request: Pending) -> Outcome:
@@ -273,8 +288,11 @@ def _followup_texts(run: _Run, request: Pending, market: Market,
     """Subject and body of each follow-up, rendered now from approved text only."""
     if not sending.followups:
         return []
-    prospect = run.prospects.get(request.prospect_id) or run.session.get(Prospect, request.prospect_id)
-    assert prospect is not None
+    prospect = run.prospects.get(request.prospect_id)
+    if prospect is None and not run.offline:  # read with the others unless it is new since
+        prospect = run.session.get(Prospect, request.prospect_id)
+    if prospect is None:
+        raise SendingError(f"request #{request.id}: its prospect #{request.prospect_id} is gone")
     subject = reply_subject(request.subject or "", reply_prefix(market.language, sending.reply_prefix))
     # One context and one subject serve every follow-up: they depend on the prospect, not the step.
     context = run.renderer.context(market.tag, prospect, request.page_url, request.anchor)
@@ -282,16 +300,23 @@ def _followup_texts(run: _Run, request: Pending, market: Market,
     texts = []
     for number in range(1, len(sending.followups) + 1):
         rendered = run.renderer.render_with(market.tag, f"followup-{number}", context, rendered_subject)
-        key = (market.tag, rendered.message, rendered.subject_source.content_hash,
-               rendered.body_source.content_hash)
-        if key not in run.approved_sources:
-            approval = review.rendered_approval(run.session, run.campaign, rendered,
-                                                library=run.renderer.library)
-            run.approved_sources[key] = approval.sendable
-        if not run.approved_sources[key]:
+        if not _sendable(run, rendered):
             raise SendingError(f"{market.tag} followup-{number} is not approved for its current text")
         texts.append((subject, rendered.body))
     return texts
+
+
+def _sendable(run: _Run, rendered: RenderedMessage) -> bool:
+    """Whether a follow-up's text is approved, read once per template version."""
+    key = (rendered.market, rendered.message, rendered.subject_source.content_hash,
+           rendered.body_source.content_hash)
+    if key not in run.approved_sources:
+        if run.offline:  # its file changed after the approvals were read: it needs a fresh look
+            raise SendingError(f"{rendered.market} {rendered.message} changed while scheduling: "
+                               "schedule again")
+        approval = review.rendered_approval(run.session, run.campaign, rendered, library=run.renderer.library)
+        run.approved_sources[key] = approval.sendable
+    return run.approved_sources[key]
 
 
 def _write(run: _Run, planned: list[tuple[Pending, list[tuple[Any, ...]]]]) -> None:

@@ -18,14 +18,17 @@ from tests.sending.world import NOW, World, mailbox, sending_campaign
 NAMES = ["Ana Pérez", "Zoë O'Brien", "José \"Pepe\" Núñez", "Søren Ødegaard", "Wei 李", "Tom"]
 
 
-def _scheduled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fork_from: int) -> tuple[Any, ...]:
+def _scheduled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fork_from: int,
+               followups: list[int] | None = None) -> tuple[Any, ...]:
     """The report and every row a varied two-market run writes, with Message-ID tokens made predictable."""
     tokens = itertools.count(1)
     monkeypatch.setattr(compose, "_random_token", lambda: f"{next(tokens):024x}")
     monkeypatch.setattr(schedule, "FORK_FROM", fork_from)
     monkeypatch.setattr(schedule, "FORKED_PART", 3)
     world = World.make(tmp_path / "ws", f"sqlite:///{tmp_path / 'outreach.db'}",
-                       sending_campaign(velocity_lifted=True))
+                       sending_campaign(velocity_lifted=True, followups=followups or []))
+    if followups:  # es-MX's follow-ups approved, es-ES's not: its requests are skipped, one by one
+        world.approve_templates("es-MX", "followup-1", "followup-2")
     for number in range(20):
         world.request("es-MX" if number % 3 else "es-ES", email=f"e{number}@m{number % 4}.mx",
                       contact=NAMES[number % len(NAMES)], subject=f"Datos {number} ñ" * (1 + number % 4),
@@ -41,19 +44,25 @@ def _scheduled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fork_from: int) 
     return report, rows
 
 
-def test_a_forked_run_writes_what_an_in_process_run_writes(tmp_path: Path,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("followups", [None, [3, 5]], ids=["pitches", "follow-ups"])
+def test_a_forked_run_writes_what_an_in_process_run_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           followups: list[int] | None) -> None:
     forks: list[int] = []
     real = forked.forked_map
     monkeypatch.setattr(forked, "forked_map", lambda *args: forks.append(1) or real(*args))
     assert forked.can_fork()
-    in_process = _scheduled(tmp_path / "in-process", monkeypatch, fork_from=10**9)
+    in_process = _scheduled(tmp_path / "in-process", monkeypatch, 10**9, followups)
     assert not forks
-    in_child = _scheduled(tmp_path / "forked", monkeypatch, fork_from=0)
+    in_child = _scheduled(tmp_path / "forked", monkeypatch, 0, followups)
     assert forks == [1]
     assert in_child == in_process
     report: ScheduleReport = in_child[0]
-    assert report.requests == 19 and len(report.skipped) == 1 and "do-not-contact" in report.skipped[0]
+    assert any("do-not-contact" in line for line in report.skipped)
+    if followups:
+        assert report.requests == 12 and report.messages == 36 and len(report.skipped) == 8
+        assert sum("es-ES followup-1 is not approved" in line for line in report.skipped) == 7
+    else:
+        assert report.requests == 19 and len(report.skipped) == 1
 
 
 def test_an_error_in_the_child_is_raised_and_nothing_is_written(tmp_path: Path,
@@ -98,3 +107,10 @@ def test_a_consumer_that_stops_early_leaves_no_child_behind() -> None:
     parts.close()
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)
+
+
+def test_a_child_never_reads_an_approval_it_was_not_given(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(schedule, "_approvals_read", lambda run, pending: True)  # as if every file changed
+    report, rows = _scheduled(tmp_path, monkeypatch, 0, [3, 5])
+    assert report.requests == 0 and not rows[0]
+    assert sum("changed while scheduling: schedule again" in line for line in report.skipped) == 19
