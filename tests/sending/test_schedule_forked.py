@@ -110,7 +110,7 @@ def test_a_consumer_that_stops_early_leaves_no_child_behind() -> None:
 
 
 def test_a_child_never_reads_an_approval_it_was_not_given(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(schedule, "_approvals_read", lambda run, pending: True)  # as if every file changed
+    monkeypatch.setattr(schedule, "approvals_read", lambda run, pending: True)  # as if every file changed
     report, rows = _scheduled(tmp_path, monkeypatch, 0, [3, 5])
     assert report.requests == 0 and not rows[0]
     assert sum("changed while scheduling: schedule again" in line for line in report.skipped) == 19
