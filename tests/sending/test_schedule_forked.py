@@ -114,3 +114,10 @@ def test_a_child_never_reads_an_approval_it_was_not_given(tmp_path: Path, monkey
     report, rows = _scheduled(tmp_path, monkeypatch, 0, [3, 5])
     assert report.requests == 0 and not rows[0]
     assert sum("changed while scheduling: schedule again" in line for line in report.skipped) == 19
+
+
+def test_a_child_never_hands_out_its_parents_pooled_tokens() -> None:
+    compose._random_token()  # the pool is full now, and the child starts with a copy of it
+    in_child = next(forked.forked_map(lambda _: compose._random_token(), range(50), 50))
+    in_parent = [compose._random_token() for _ in range(50)]
+    assert not set(in_child) & set(in_parent)
