@@ -7,7 +7,8 @@ rows, moving the requests to `scheduled` and auditing each, committed. Not inclu
 100k prospects and requests beforehand, and process start-up. Pitches only by default; `--followups`
 schedules the default sequence (two follow-ups, rendered per prospect from the shipped templates,
 approved first), as `outreach schedule` does for a campaign that keeps it. Names, subjects and
-bodies differ per request, as rendered ones do, so no per-text cache flatters the figure.
+bodies differ per request, as rendered ones do, so no per-text cache flatters the figure. From 20k
+requests the run plans in a forked child while this process writes: the child's CPU is printed too.
 Run: .venv/bin/python bench/schedule_bench.py [--requests N] [--db PATH] [--followups]
 """
 
