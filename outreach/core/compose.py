@@ -11,6 +11,7 @@ import base64
 import binascii
 import functools
 import hashlib
+import os
 import re
 import secrets
 from collections.abc import Sequence
@@ -93,6 +94,10 @@ def _random_token() -> str:
         pool = secrets.token_bytes(_TOKEN_BYTES * 4096)
         _token_pool.extend(pool[index:index + _TOKEN_BYTES] for index in range(0, len(pool), _TOKEN_BYTES))
     return _token_pool.pop().hex()
+
+
+if hasattr(os, "register_at_fork"):  # a forked child must never hand out its parent's tokens again
+    os.register_at_fork(after_in_child=_token_pool.clear)
 
 
 def token_of(message_id: str) -> str:

@@ -1,21 +1,27 @@
-"""Splitting a long pure job over two cores: a forked child does the second part, this process the first.
+"""Long pure work split with a forked child, so a second core does part of it.
 
-Only for deterministic work on data already in memory: the child sees a copy of this process and sends
-its result back pickled, so the parts come out exactly as one process would make them. Whatever goes
-wrong in the child (an error, a kill, a result that does not pickle), this process does that part itself
-and so raises any error with its own traceback.
+Two shapes: `in_parts` splits a job in two (the import normalises its rows so), and `forked_map`
+streams a child's results back chunk by chunk while the parent uses each as it comes (scheduling
+writes what is planned while the child plans the rest). Either way the child starts as a copy of this
+process, its random generator included, so it computes exactly what this process would have; it never
+touches the database or the screen.
 """
 
 from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
+import pickle
+import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import Connection
-from typing import TypeVar, cast
+from typing import Any, BinaryIO, TypeVar, cast
 
 T = TypeVar("T")
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 
 Work = Callable[[int, int, bool], T]
 """work(start, stop, here): the result for items start..stop-1; `here` is False in the child, which
@@ -23,13 +29,12 @@ must then not report progress or touch anything shared (a database connection, t
 
 
 def can_fork() -> bool:
-    """Whether this call may fork: the platform forks (Linux does; Windows cannot) and we are the main thread.
+    """Whether forking is safe here: POSIX, and no other thread that could hold a lock the child needs.
 
-    A child forked from a worker thread (the app runs imports in one) inherits every lock the other
-    threads held at that moment and could wait on one forever, so such calls keep to one process.
+    A child forked while another thread runs (the app's workers, say) inherits every lock that thread
+    held at that moment and could wait on one forever, so such calls keep to one process.
     """
-    on_main_thread = threading.current_thread() is threading.main_thread()
-    return on_main_thread and "fork" in multiprocessing.get_all_start_methods()
+    return hasattr(os, "fork") and threading.active_count() == 1
 
 
 def in_parts(work: Work[T], count: int, *, minimum: int, share: float = 0.53) -> list[T]:
@@ -75,3 +80,63 @@ def _received(receiver: Connection) -> tuple[object, ...] | None:
     except (EOFError, OSError):
         return None
     return received if isinstance(received, tuple) else None
+
+
+def forked_map(work: Callable[[Item], Result], items: Sequence[Item], chunk: int) -> Iterator[list[Result]]:
+    """`work` of each item, computed in a forked child and yielded `chunk` results at a time, in order;
+    an exception the child meets is raised here, after the results before it."""
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover  (the child's coverage is not collected; tests check its results)
+        os.close(read_end)
+        _serve(work, items, chunk, write_end)
+    os.close(write_end)
+    finished = False
+    try:
+        with os.fdopen(read_end, "rb") as stream:
+            while (part := _receive(stream)) is not None:
+                yield part
+        finished = True
+    finally:
+        if not finished:  # the consumer stopped early: the child may be blocked writing
+            os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
+
+
+def _receive(stream: BinaryIO) -> Any:
+    """The child's next chunk, None once it is done; its exception raised."""
+    try:
+        kind, payload = pickle.load(stream)  # noqa: S301  (our own child's output, through a private pipe)
+    except EOFError:
+        raise RuntimeError("the forked worker ended before finishing its work") from None
+    if kind == "error":
+        raise payload
+    return payload if kind == "chunk" else None
+
+
+def _serve(work: Callable[[Item], Result], items: Sequence[Item], chunk: int,
+           write_end: int) -> None:  # pragma: no cover  (runs in the child)
+    """The child's side: each chunk's results pickled into the pipe, then `done` or the error; exits."""
+    code = 0
+    try:
+        with os.fdopen(write_end, "wb") as stream:
+            try:
+                for start in range(0, len(items), chunk):
+                    results = [work(item) for item in items[start:start + chunk]]
+                    pickle.dump(("chunk", results), stream, pickle.HIGHEST_PROTOCOL)
+                pickle.dump(("done", None), stream)
+            except Exception as exc:  # handed to the parent, which raises it
+                pickle.dump(("error", _portable(exc)), stream)
+    except BaseException:  # the parent sees the pipe close without `done`
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _portable(exc: Exception) -> Exception:
+    """The exception itself when it survives pickling, else a RuntimeError that names it."""
+    try:
+        copy = pickle.loads(pickle.dumps(exc))  # noqa: S301  (made just above)
+    except Exception:  # an exception type whose arguments do not round-trip
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
+    return copy if isinstance(copy, Exception) else RuntimeError(repr(exc))

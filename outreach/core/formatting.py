@@ -54,6 +54,12 @@ def _currency(tag: str, value: Decimal, code: str, whole: bool) -> str:
                            format=_whole_currency_pattern(tag), currency_digits=False)
 
 
+@lru_cache(maxsize=4096)
+def _plural_category(tag: str, count: str) -> str:
+    """Keyed by the count's text, not its value: `1` and `1.0` fall in different categories."""
+    return str(locales.babel_locale(tag).plural_form(Decimal(count)))
+
+
 @cache
 def _whole_currency_pattern(tag: str) -> NumberPattern:
     """The locale's own currency pattern with no fraction digits, so symbol and spacing stay CLDR's."""
@@ -113,7 +119,7 @@ class LocaleFormatter:
 
     def plural_category(self, count: object) -> str:
         """The CLDR plural category of a count: Spanish has one, many (1 000 000) and other."""
-        return str(self.locale.plural_form(as_decimal(count)))
+        return _plural_category(self.tag, str(as_decimal(count)))
 
     def plural(self, count: object, forms: Mapping[str, str]) -> str:
         """The phrase for the count's category, with `{n}` replaced by the formatted count."""

@@ -6,31 +6,37 @@ planned in memory and written with Core executemany, because 100k ORM objects co
 
 from __future__ import annotations
 
+import functools
 import random
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, select
 from sqlmodel import Session, col
 
-from outreach.core import dnc, review
+from outreach.core import dnc, forked
 from outreach.core.bulk import big_write
 from outreach.core.campaign import Campaign, Market
-from outreach.core.compose import new_message_id, reply_prefix, reply_subject
+from outreach.core.compose import new_message_id
 from outreach.core.compose_skeleton import Skeleton
 from outreach.core.hot_loops import gc_paused
 from outreach.core.models import Prospect, utcnow
 from outreach.core.outbox_tables import OutboxMessage
 from outreach.core.planner import Planner
+from outreach.core.schedule_followups import approvals_read, followup_texts
+from outreach.core.schedule_run import MarketSetup, Pending, Run
 from outreach.core.schedule_writes import CHUNK, REQUESTS, write_run
 from outreach.core.send_accounts import MailboxSettings, mailbox_named
-from outreach.core.send_settings import SendingSettings
 from outreach.core.templates import Renderer
 from outreach.errors import SendingError
 
 PROSPECTS: Table = Prospect.__table__  # type: ignore[attr-defined]
+FORK_FROM = 20_000
+"""Requests from which a run plans in a forked child while it writes (a fork costs a few milliseconds)."""
+FORKED_PART = 2_000
+"""Requests per part the child sends back."""
 
 
 @dataclass(frozen=True)
@@ -41,26 +47,6 @@ class ScheduleReport:
     messages: int
     skipped: tuple[str, ...]
     """One line per request left approved, with the reason."""
-
-
-@dataclass(slots=True)
-class Pending:
-    """An approved request with what scheduling needs of it and its prospect (read with Core)."""
-
-    id: int
-    campaign_id: int
-    market: str
-    prospect_id: int
-    state: str
-    subject: str | None
-    body: str | None
-    page_url: str
-    anchor: str
-    email: str | None
-    contact_name: str | None
-    timezone: str | None
-    host: str | None
-    do_not_contact: bool
 
 
 _PENDING_COLUMNS = (REQUESTS.c.id, REQUESTS.c.campaign_id, REQUESTS.c.market, REQUESTS.c.prospect_id,
@@ -77,37 +63,8 @@ def _pending(session: Session, *conditions: Any) -> list[Pending]:
     return [Pending(*row) for row in rows]
 
 
-@dataclass(frozen=True)
-class _Setup:
-    """What every request of one market shares in a run: settings, mailbox, message skeleton."""
-
-    market: Market
-    sending: SendingSettings
-    box: MailboxSettings
-    skeleton: Skeleton
-    own_domain: str
-
-
-@dataclass
-class _Run:
-    """State shared by every request of one scheduling run."""
-
-    session: Session
-    campaign: Campaign
-    mailboxes: Sequence[MailboxSettings]
-    planner: Planner
-    renderer: Renderer
-    now: datetime
-    actor: str
-    blocklist: dnc.Blocklist
-    approved_sources: dict[tuple[str, str, str, str], bool] = field(default_factory=dict)
-    markets: dict[str, _Setup] = field(default_factory=dict)
-    prospects: dict[int, Prospect] = field(default_factory=dict)
-    """Prospects whose follow-ups are rendered, read in bulk before planning (not one query each)."""
-
-
 def _start(session: Session, campaign: Campaign, campaign_id: int, mailboxes: Sequence[MailboxSettings],
-           actor: str, now: datetime | None, renderer: Renderer | None, rng: random.Random | None) -> _Run:
+           actor: str, now: datetime | None, renderer: Renderer | None, rng: random.Random | None) -> Run:
     """A run with its planner loaded from what the store already holds."""
     if not mailboxes:
         raise SendingError("no sending mailbox is configured: set OUTREACH_SMTP_HOST and OUTREACH_FROM, "
@@ -116,7 +73,7 @@ def _start(session: Session, campaign: Campaign, campaign_id: int, mailboxes: Se
     spread = rng or random.Random()  # noqa: S311  (send-time spread, not secrets)
     planner = Planner(campaign, {box.name: box for box in mailboxes}, moment, spread)
     planner.load(session, campaign_id)
-    return _Run(session, campaign, mailboxes, planner, renderer or Renderer(campaign), moment, actor,
+    return Run(session, campaign, mailboxes, planner, renderer or Renderer(campaign), moment, actor,
                 dnc.Blocklist.load(session))
 
 
@@ -149,23 +106,45 @@ def schedule_markets(session: Session, campaign: Campaign, campaign_id: int, mar
     """Queue the approved requests of several markets (None: all) in one run, sharing its counters."""
     tags = list(campaign.markets) if markets is None else [campaign.market(market).tag for market in markets]
     run = _start(session, campaign, campaign_id, mailboxes, actor, now, renderer, rng)
-    planned, skipped = [], []
+    requests, messages, skipped = 0, 0, []
     # The collector would walk 100k requests' rows until they are written; SQLite's default page cache
     # holds a fraction of the requests the read and the updates go through.
     with gc_paused(), big_write(session.connection()):
         pending = _pending(session, REQUESTS.c.campaign_id == campaign_id, REQUESTS.c.market.in_(tags),
                            REQUESTS.c.state == "approved")
         _load_prospects(run, pending)
-        for request in pending:
-            try:
-                planned.append((request, _plan_request(run, request)))
-            except SendingError as exc:
-                skipped.append(f"request #{request.id}: {exc}")
-        _write(run, planned)
-    return ScheduleReport(len(planned), sum(len(rows) for _, rows in planned), tuple(skipped))
+        for part in _planned_parts(run, pending):
+            planned = [outcome for outcome in part if not isinstance(outcome, str)]
+            skipped += [outcome for outcome in part if isinstance(outcome, str)]
+            write_run(session.connection(), campaign_id, planned, now=run.now, actor=run.actor)
+            requests, messages = requests + len(planned), messages + sum(len(rows) for _, rows in planned)
+        session.expire_all()
+    return ScheduleReport(requests, messages, tuple(skipped))
 
 
-def _load_prospects(run: _Run, pending: Sequence[Pending]) -> None:
+Outcome = tuple[int, list[tuple[Any, ...]]] | str
+"""A request's id and outbox rows, or the line saying why it was skipped."""
+
+
+def _planned_parts(run: Run, pending: Sequence[Pending]) -> Iterator[list[Outcome]]:
+    """Each request planned, in order: for a large run, in a forked child a part at a time while the
+    parent writes, once every follow-up's approval is read (the child has no database)."""
+    if len(pending) < FORK_FROM or not forked.can_fork() or not approvals_read(run, pending):
+        yield [_outcome(run, request) for request in pending]
+        return
+    run.offline = True
+    yield from forked.forked_map(functools.partial(_outcome, run), pending, FORKED_PART)
+
+
+def _outcome(run: Run, request: Pending) -> Outcome:
+    """A request's planned rows, or why it cannot be scheduled."""
+    try:
+        return request.id, _plan_request(run, request)
+    except SendingError as exc:
+        return f"request #{request.id}: {exc}"
+
+
+def _load_prospects(run: Run, pending: Sequence[Pending]) -> None:
     """Read, in a few queries, the prospects of the requests whose market sends follow-ups."""
     markets = {request.market for request in pending}
     following = {tag for tag in markets if run.campaign.sending_for(tag).followups}
@@ -175,7 +154,7 @@ def _load_prospects(run: _Run, pending: Sequence[Pending]) -> None:
         run.prospects.update((prospect.id or 0, prospect) for prospect in run.session.scalars(query))
 
 
-def _market_setup(run: _Run, tag: str) -> _Setup:
+def _market_setup(run: Run, tag: str) -> MarketSetup:
     """A market, its sending settings, its mailbox and their message skeleton, made once per run."""
     found = run.markets.get(tag)
     if found is None:
@@ -187,17 +166,17 @@ def _market_setup(run: _Run, tag: str) -> _Setup:
         skeleton = Skeleton(box.from_address, box.from_name, reply_to=box.reply_to,
                             unsubscribe_mailto=sending.unsubscribe_mailto or box.from_address,
                             unsubscribe_url=sending.unsubscribe_url)
-        found = run.markets.setdefault(tag, _Setup(market, sending, box, skeleton, box.own_domain))
+        found = run.markets.setdefault(tag, MarketSetup(market, sending, box, skeleton, box.own_domain))
     return found
 
 
-def _plan_request(run: _Run, request: Pending) -> list[tuple[Any, ...]]:
+def _plan_request(run: Run, request: Pending) -> list[tuple[Any, ...]]:
     """The outbox rows of one request (values in ROW_COLUMNS order): times planned, bytes composed."""
     address = _recipient(run, request)
     setup = _market_setup(run, request.market)
     market, box, skeleton = setup.market, setup.box, setup.skeleton
     texts = [(request.subject or "", request.body or ""),
-             *_followup_texts(run, request, market, setup.sending)]
+             *followup_texts(run, request, market, setup.sending)]
     timezone = request.timezone or market.timezone
     domain = address.rpartition("@")[2].lower()
     rows: list[tuple[Any, ...]] = []
@@ -215,7 +194,7 @@ def _plan_request(run: _Run, request: Pending) -> list[tuple[Any, ...]]:
     return rows
 
 
-def _recipient(run: _Run, request: Pending) -> str:
+def _recipient(run: Run, request: Pending) -> str:
     """The prospect's address, refused when the request is not approved or nobody may be mailed."""
     if request.state != "approved":
         raise SendingError(f"request #{request.id} is {request.state}; only approved requests are scheduled")
@@ -230,7 +209,7 @@ def _recipient(run: _Run, request: Pending) -> str:
     return request.email
 
 
-def _when(run: _Run, market: Market, timezone: str, mailbox: str, domain: str,
+def _when(run: Run, market: Market, timezone: str, mailbox: str, domain: str,
           previous: datetime | None, delay: int) -> datetime:
     """The pitch's first fitting slot, or a follow-up's `delay` business days after the previous."""
     if previous is None:
@@ -240,31 +219,7 @@ def _when(run: _Run, market: Market, timezone: str, mailbox: str, domain: str,
     return run.planner.place(market, timezone, mailbox, domain, previous, pitch=False, day_index=index)
 
 
-def _followup_texts(run: _Run, request: Pending, market: Market,
-                    sending: SendingSettings) -> list[tuple[str, str]]:
-    """Subject and body of each follow-up, rendered now from approved text only."""
-    if not sending.followups:
-        return []
-    prospect = run.prospects.get(request.prospect_id) or run.session.get(Prospect, request.prospect_id)
-    assert prospect is not None
-    subject = reply_subject(request.subject or "", reply_prefix(market.language, sending.reply_prefix))
-    texts = []
-    for number in range(1, len(sending.followups) + 1):
-        rendered = run.renderer.render(market.tag, prospect, message=f"followup-{number}",
-                                       page=request.page_url, anchor=request.anchor)
-        key = (market.tag, rendered.message, rendered.subject_source.content_hash,
-               rendered.body_source.content_hash)
-        if key not in run.approved_sources:
-            approval = review.rendered_approval(run.session, run.campaign, rendered,
-                                                library=run.renderer.library)
-            run.approved_sources[key] = approval.sendable
-        if not run.approved_sources[key]:
-            raise SendingError(f"{market.tag} followup-{number} is not approved for its current text")
-        texts.append((subject, rendered.body))
-    return texts
-
-
-def _write(run: _Run, planned: list[tuple[Pending, list[tuple[Any, ...]]]]) -> None:
+def _write(run: Run, planned: list[tuple[Pending, list[tuple[Any, ...]]]]) -> None:
     """Write what the run planned, in the caller's transaction."""
     if planned:
         write_run(run.session.connection(), planned[0][0].campaign_id,

@@ -3,11 +3,11 @@ all in the caller's transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, update
+from sqlalchemy import Column, Connection, MetaData, Table, update
 
 from outreach.core.bulk import bulk_insert
 from outreach.core.models import AuditEntry, LinkRequest
@@ -28,26 +28,81 @@ SHORTEST_RANGE = 32
 the same rows named in `IN` lists)."""
 
 
+_AUDIT_DETAIL = '{"from": "approved", "to": "scheduled", "messages": %d, "first_send_at": "%s"}'
+"""json.dumps of the audit detail dict below, for its keys in that order and an ISO timestamp."""
+_SAMPLE = datetime(2026, 3, 29, 1, 2, 3, 4005, tzinfo=UTC)
+
+
+def _untyped(table: Table) -> Table:
+    """The table's columns without their SQL types, for values already in the driver's stored form."""
+    return Table(table.name, MetaData(), *(Column(column.name) for column in table.c))
+
+
+_RAW = {OUTBOX.name: _untyped(OUTBOX), AUDIT.name: _untyped(AUDIT)}
+
 Planned = Sequence[tuple[int, Sequence[tuple[Any, ...]]]]
 """Each request's id and its outbox rows (values in ROW_COLUMNS order)."""
 
 
 def write_run(connection: Connection, campaign_id: int, planned: Planned, *, now: datetime,
               actor: str) -> None:
-    """Insert each request's rows, move the requests from approved to scheduled and audit each."""
+    """Insert each request's rows, move the requests from approved to scheduled and audit each (a run may
+    write its requests a part at a time, in order)."""
+    _insert_rows(connection, campaign_id, planned, now=now)
+    _record_run(connection, campaign_id, planned, now=now, actor=actor)
+
+
+def _insert_rows(connection: Connection, campaign_id: int, planned: Planned, *, now: datetime) -> None:
+    """Insert these requests' outbox rows."""
+    stamp = sqlite_stamp if _stores_natively(connection) else None
+    if stamp is None:
+        rows = [row for _, request_rows in planned for row in request_rows]
+        stored_now: Any = now
+    else:  # the values as SQLite's column types would turn them, made without their per-value checks
+        rows = [(*row[:_SEND_AT], stamp(row[_SEND_AT]), *row[_SEND_AT + 1:])
+                for _, request_rows in planned for row in request_rows]
+        stored_now = stamp(now)
+    shared = {"campaign_id": campaign_id, "state": "scheduled", "manual": False, "attempts": 0,
+              "created_at": stored_now, "updated_at": stored_now}
+    bulk_insert(connection, OUTBOX if stamp is None else _RAW[OUTBOX.name], ROW_COLUMNS, rows, shared)
+
+
+def _record_run(connection: Connection, campaign_id: int, planned: Planned, *, now: datetime,
+               actor: str) -> None:
+    """Move these requests from approved to scheduled and audit each."""
     if not planned:
         return
-    rows = [row for _, request_rows in planned for row in request_rows]
-    shared = {"campaign_id": campaign_id, "state": "scheduled", "manual": False, "attempts": 0,
-              "created_at": now, "updated_at": now}
-    bulk_insert(connection, OUTBOX, ROW_COLUMNS, rows, shared)
     _mark_scheduled(connection, [request_id for request_id, _ in planned], now)
-    audit_rows = [(str(request_id), {"from": "approved", "to": "scheduled", "messages": len(request_rows),
-                                     "first_send_at": request_rows[0][_SEND_AT].isoformat()})
-                  for request_id, request_rows in planned]
-    bulk_insert(connection, AUDIT, ("object_id", "detail"), audit_rows,
-                {"at": now, "actor": actor, "action": "request.state", "object_type": "request",
+    details: list[Any]
+    if _stores_natively(connection):
+        details = [_AUDIT_DETAIL % (len(request_rows), request_rows[0][_SEND_AT].isoformat())
+                   for _, request_rows in planned]
+        stored_now: Any = sqlite_stamp(now)
+        audit = _RAW[AUDIT.name]
+    else:
+        details = [{"from": "approved", "to": "scheduled", "messages": len(request_rows),
+                    "first_send_at": request_rows[0][_SEND_AT].isoformat()} for _, request_rows in planned]
+        stored_now, audit = now, AUDIT
+    audit_rows = [(str(request_id), detail) for (request_id, _), detail in zip(planned, details, strict=True)]
+    bulk_insert(connection, audit, ("object_id", "detail"), audit_rows,
+                {"at": stored_now, "actor": actor, "action": "request.state", "object_type": "request",
                  "campaign_id": campaign_id})
+
+
+def sqlite_stamp(value: datetime) -> str:
+    """A timestamp as UtcDateTime stores it in SQLite: UTC, `YYYY-MM-DD HH:MM:SS.ffffff`."""
+    if value.tzinfo is None:
+        raise ValueError("naive datetime: store times as timezone-aware UTC")
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def _stores_natively(connection: Connection) -> bool:
+    """Whether this is SQLite with the default JSON serializer and timestamps stored as `sqlite_stamp`."""
+    dialect = connection.dialect
+    if dialect.name != "sqlite" or getattr(dialect, "_json_serializer", None) is not None:
+        return False
+    processor: Callable[[Any], Any] | None = OUTBOX.c.send_at.type._cached_bind_processor(dialect)
+    return processor is not None and processor(_SAMPLE) == sqlite_stamp(_SAMPLE)
 
 
 def _mark_scheduled(connection: Connection, ids: list[int], now: datetime) -> None:

@@ -66,6 +66,13 @@ class PitchEnvironment(ImmutableSandboxedEnvironment):
             return attr in fields
         return bool(super().is_safe_attribute(obj, attr, value))
 
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """A view's data field directly (what Jinja's checks would return for it); anything else checked."""
+        fields = _VIEW_FIELDS.get(type(obj))
+        if fields is not None and attribute in fields:
+            return getattr(obj, attribute)  # a data field, never a str.format to wrap
+        return super().getattr(obj, attribute)
+
     def call_binop(self, context: Any, operator_name: str, left: Any, right: Any) -> Any:
         """Refuse repetitions, concatenations and powers that would build something enormous."""
         problem = _too_big(operator_name, left, right)
@@ -257,15 +264,21 @@ class Renderer:
         context = self.context(tag, prospect, page, anchor, sender)
         return self.render_with(tag, message, context)
 
-    def render_with(self, tag: str, message: str, context: dict[str, Any]) -> RenderedMessage:
-        """A message with its subject, from a ready context."""
-        subject_source, subject = self.render_template(tag, SUBJECT, context)
-        subject = checked_subject(subject, subject_source)
+    def render_with(self, tag: str, message: str, context: dict[str, Any],
+                    subject: tuple[TemplateSource, str] | None = None) -> RenderedMessage:
+        """A message with its subject, from a ready context (and the subject, when already rendered
+        from the same context: a pitch's follow-ups share it)."""
+        subject_source, subject_text = subject or self.render_subject(tag, context)
         if message != MESSAGES[0]:
-            subject = REPLY_PREFIX + subject
+            subject_text = REPLY_PREFIX + subject_text
         body_source, body = self.render_template(tag, message, context)
-        return RenderedMessage(self.campaign.market(tag).tag, message, subject,
+        return RenderedMessage(self.campaign.market(tag).tag, message, subject_text,
                                body.strip("\n") + "\n", subject_source, body_source)
+
+    def render_subject(self, tag: str, context: dict[str, Any]) -> tuple[TemplateSource, str]:
+        """The market's subject template rendered with a context, checked to be one safe line."""
+        source, subject = self.render_template(tag, SUBJECT, context)
+        return source, checked_subject(subject, source)
 
 
 def checked_subject(text: str, source: TemplateSource) -> str:
