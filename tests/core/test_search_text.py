@@ -76,6 +76,13 @@ def test_a_reimport_that_fills_a_blank_is_found(imported: Env, tmp_path: Path) -
     assert found(imported, "équis") == found(imported, "ÉQUIS") == ["revista.mx"]
 
 
+def test_a_later_row_of_the_same_file_that_fills_a_blank_is_found(env: Env, tmp_path: Path) -> None:
+    env.import_file(write_csv_text(tmp_path, "dupes.csv", HEADER + "revista.mx,,Luis Peña,luis@revista.mx\n"
+                                   "revista.mx,Revista Ye,Luis Peña,luis@revista.mx\n"), dedupe=False)
+    assert_in_step(env)
+    assert found(env, "REVISTA YE") == ["revista.mx"]
+
+
 def test_a_merge_is_found_by_what_it_filled_in_and_not_by_what_it_dropped(imported: Env) -> None:
     with imported.session() as session:
         ids = [int(pid) for pid in core(session).execute(
