@@ -30,7 +30,7 @@ from outreach.core.schedule_run import MarketSetup, Pending, Run
 from outreach.core.schedule_writes import CHUNK, REQUESTS, write_run
 from outreach.core.send_accounts import MailboxSettings, mailbox_named
 from outreach.core.templates import Renderer
-from outreach.errors import SendingError
+from outreach.errors import SendingError, TemplateError
 
 PROSPECTS: Table = Prospect.__table__  # type: ignore[attr-defined]
 FORK_FROM = 20_000
@@ -140,7 +140,9 @@ def _outcome(run: Run, request: Pending) -> Outcome:
     """A request's planned rows, or why it cannot be scheduled."""
     try:
         return request.id, _plan_request(run, request)
-    except SendingError as exc:
+    # A template error here comes from this request's own data (a subject that would inject a header,
+    # a follow-up its prospect cannot fill): skip the request with why, and schedule the rest.
+    except (SendingError, TemplateError) as exc:
         return f"request #{request.id}: {exc}"
 
 

@@ -130,6 +130,21 @@ def test_an_unapproved_follow_up_leaves_the_request_approved_with_the_reason(
     assert all_rows(world) == []
 
 
+def test_a_subject_that_would_inject_a_header_skips_its_request_and_the_rest_are_scheduled(
+        tmp_path: Path, sqlite_url: str) -> None:
+    world = make(tmp_path, sqlite_url)
+    good = world.request()
+    bad = world.request(subject="Datos\r\nBcc: evil@x.com")
+    with world.store.transaction() as session:
+        report = schedule_market(session, world.campaign, world.campaign_id, "es-MX", actor="maria",
+                                 mailboxes=[mailbox()], now=NOW, renderer=world.renderer())
+        assert report.requests == 1
+        assert len(report.skipped) == 1 and report.skipped[0].startswith(f"request #{bad}: ")
+        assert "\\r" in report.skipped[0]  # the message names the character that was refused
+        assert session.get(LinkRequest, bad).state == "approved"
+    assert [row.request_id for row in all_rows(world)] == [good]
+
+
 def test_do_not_contact_and_missing_mailboxes_are_refused(tmp_path: Path, sqlite_url: str) -> None:
     world = make(tmp_path, sqlite_url)
     request_id = world.request(email="ana@bloqueado.mx")
