@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import tomllib
+from datetime import date
 from email.utils import parseaddr
 from pathlib import Path
 
@@ -68,6 +69,8 @@ class Settings(BaseSettings):
     imap_user: str | None = None
     imap_password: SecretStr | None = None
     imap_security: ImapSecurity = "tls"
+    imap_since: date | None = None
+    """OUTREACH_IMAP_SINCE: the `default` mailbox's `since` (first syncs skip older mail)."""
     imap_sync_minutes: int = Field(10, ge=0)
     """How often the app syncs the mailboxes in the background; 0 syncs only when asked."""
 
@@ -119,7 +122,8 @@ class Settings(BaseSettings):
                               "needed too")
         try:
             default = ImapMailbox(host=self.imap_host, port=self.imap_port, user=self.imap_user,
-                                  password=self.imap_password, security=self.imap_security)
+                                  password=self.imap_password, security=self.imap_security,
+                                  since=self.imap_since)
         except ValidationError as exc:
             raise ConfigError(f"OUTREACH_IMAP_*: {_describe(exc)}") from None
         if any(box.name == default.name for box in self.imap_mailboxes):

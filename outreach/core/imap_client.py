@@ -8,6 +8,7 @@ import imaplib
 import re
 import ssl
 from collections.abc import Iterator, Sequence
+from datetime import date
 from types import TracebackType
 
 from outreach.core.imap_settings import ImapMailbox
@@ -15,6 +16,9 @@ from outreach.errors import MailboxError
 
 FETCHED_UID = re.compile(rb"\bUID (\d+)")
 SPECIAL_SENT = re.compile(rb'^\((?P<flags>[^)]*)\) (?:"[^"]*"|NIL) (?P<name>.+)$')
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+"""RFC 3501 month names, spelled out here because strftime's `%b` follows the locale."""
 
 NETWORK_ERRORS = (imaplib.IMAP4.error, OSError, ssl.SSLError, EOFError)
 """What a broken connection, a refused login or an unhappy server raise (imaplib.IMAP4.abort included)."""
@@ -118,11 +122,23 @@ class ImapSession:
             raise MailboxError(f"{self._where()}: folder '{folder}' reports no UIDVALIDITY")
         return int(found[-1])
 
-    def uids_after(self, last_uid: int) -> list[int]:
-        """UIDs above `last_uid` in the open folder, ascending (`N:*` also names the last message)."""
-        data = self._command("UID SEARCH", "SEARCH", None, f"UID {last_uid + 1}:*")
+    def uids_after(self, last_uid: int, since: date | None = None) -> list[int]:
+        """UIDs above `last_uid` in the open folder, ascending, received on or after `since` when given
+        (`N:*` also names the last message; SINCE compares the server's internal date, day only)."""
+        criteria = [f"UID {last_uid + 1}:*"]
+        if since is not None:
+            criteria += ["SINCE", imap_date(since)]
+        return [uid for uid in self._search(*criteria) if uid > last_uid]
+
+    def highest_uid(self) -> int:
+        """The open folder's highest UID, 0 when it is empty."""
+        return max(self._search("UID *"), default=0)
+
+    def _search(self, *criteria: str) -> list[int]:
+        """The UIDs a UID SEARCH finds in the open folder, ascending."""
+        data = self._command("UID SEARCH", "SEARCH", None, *criteria)
         words = b" ".join(item for item in data if isinstance(item, bytes)).split()
-        return sorted(uid for uid in (int(word) for word in words if word.isdigit()) if uid > last_uid)
+        return sorted(int(word) for word in words if word.isdigit())
 
     def fetch(self, uids: Sequence[int]) -> Iterator[tuple[int, bytes]]:
         """Each message's full bytes, without setting \\Seen."""
@@ -160,6 +176,11 @@ class ImapSession:
             return self._ok(what, self.imap.uid(command, *args))  # type: ignore[arg-type]  # None is skipped
         except NETWORK_ERRORS as exc:
             raise MailboxError(f"{self._where()}: {what} failed: {_text(exc)}") from None
+
+
+def imap_date(day: date) -> str:
+    """A date as IMAP search criteria write it (RFC 3501 `date`: 7-Dec-2026)."""
+    return f"{day.day}-{MONTHS[day.month - 1]}-{day.year}"
 
 
 def _decode_folder(raw: bytes) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -35,6 +36,9 @@ class ImapMailbox(BaseModel):
     """Seconds to wait for the server on each command."""
     batch: int = Field(50, ge=1, le=1000)
     """Messages fetched per command, and recorded per transaction."""
+    since: date | None = None
+    """A folder's first read (and its re-read after a UIDVALIDITY change) skips mail received before this
+    date; later syncs read every new message whatever its date. `--since` overrides it."""
 
     @property
     def imap_port(self) -> int:

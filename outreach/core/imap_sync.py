@@ -2,6 +2,9 @@
 
 Syncing twice changes nothing: each folder remembers its UIDVALIDITY and the last UID read, and
 each message is recorded once (by Message-ID) even when a new UIDVALIDITY makes a folder be read again.
+A `since` date limits only a folder's first read (or its re-read after a new UIDVALIDITY) to mail received
+from that day: after that every new UID is read whatever its date, since a message moved into the folder
+keeps its old date and skipping it would lose it for good.
 Folder state moves forward in the same transaction as the events of each batch, so an interrupted
 sync resumes where it stopped. Run it off the UI thread: it blocks on the network.
 """
@@ -13,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import text
 from sqlmodel import Session, select
@@ -50,6 +54,8 @@ class FolderReport:
     read: int = 0
     rescanned: bool = False
     """True when the folder's UIDVALIDITY changed and it was read from the start again."""
+    since: date | None = None
+    """The day this first read (or re-read) started from, when a `since` limited it."""
     events: Counter[str] = field(default_factory=Counter)
 
 
@@ -72,26 +78,29 @@ class SyncReport:
 
 
 def sync(store: Store, mailboxes: Sequence[ImapMailbox], *, campaign_id: int | None = None,
-         progress: Progress | None = None) -> SyncReport:
-    """Sync every mailbox; one that cannot be reached is reported and the others still run."""
+         progress: Progress | None = None, since: date | None = None) -> SyncReport:
+    """Sync every mailbox; one that cannot be reached is reported and the others still run.
+
+    `since` replaces each mailbox's own `since` for folders read for the first time."""
     report = SyncReport()
     if not mailboxes:
         raise MailboxError("no IMAP mailbox is configured: add [[imap_mailboxes]] to settings.toml or set "
                            "OUTREACH_IMAP_HOST, OUTREACH_IMAP_USER and OUTREACH_IMAP_PASSWORD")
     for box in mailboxes:
         try:
-            sync_mailbox(store, box, report, campaign_id=campaign_id, progress=progress)
+            sync_mailbox(store, box, report, campaign_id=campaign_id, progress=progress, since=since)
         except MailboxError as exc:
             report.failures.append(str(exc))
     return report
 
 
 def sync_mailbox(store: Store, box: ImapMailbox, report: SyncReport, *, campaign_id: int | None = None,
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None, since: date | None = None) -> None:
     """Read one mailbox's folders, then look for uncertain messages in its Sent folder."""
+    since = since or box.since
     with ImapSession(box) as session:
         for folder in box.folders:
-            report.folders.append(_sync_folder(store, session, folder, campaign_id, progress))
+            report.folders.append(_sync_folder(store, session, folder, campaign_id, progress, since))
         report.resolved += resolve_uncertain(store, session, box.sent_folder or session.sent_folder())
 
 
@@ -103,16 +112,18 @@ def _state(session: Session, mailbox: str, folder: str) -> MailboxFolder:
 
 
 def _sync_folder(store: Store, imap: ImapSession, folder: str, campaign_id: int | None,
-                 progress: Progress | None) -> FolderReport:
-    """Read the folder's messages above the last UID (all of them after a UIDVALIDITY change)."""
+                 progress: Progress | None, since: date | None) -> FolderReport:
+    """Read the folder's messages above the last UID; on a first read, all of them or those since `since`."""
     box = imap.box
     uidvalidity = imap.examine(folder)
     with store.transaction() as session:
         state = _state(session, box.name, folder)
-    rescanned = state.uidvalidity not in (0, uidvalidity)
-    last_uid = state.last_uid if state.uidvalidity == uidvalidity else 0
-    report = FolderReport(box.name, folder, uidvalidity, rescanned=rescanned)
-    uids = imap.uids_after(last_uid)
+    first = state.uidvalidity != uidvalidity
+    rescanned = first and state.uidvalidity != 0
+    last_uid = 0 if first else state.last_uid
+    since = since if first else None
+    report = FolderReport(box.name, folder, uidvalidity, rescanned=rescanned, since=since)
+    uids, top = _to_read(imap, last_uid, since)
     _notify(progress, SyncProgress(box.name, folder, 0, len(uids)))
     for start in range(0, len(uids), box.batch):
         chunk = uids[start:start + box.batch]
@@ -124,10 +135,21 @@ def _sync_folder(store: Store, imap: ImapSession, folder: str, campaign_id: int 
             _advance(session, box.name, folder, uidvalidity, max(chunk), len(fetched))
         report.read += len(fetched)
         _notify(progress, SyncProgress(box.name, folder, report.read, len(uids)))
-    if not uids or rescanned:
+    if not uids or rescanned or top > uids[-1]:
         with folder_lock(store, box.name, folder) as session:
-            _advance(session, box.name, folder, uidvalidity, max(uids, default=last_uid), 0)
+            _advance(session, box.name, folder, uidvalidity, top, 0)
     return report
+
+
+def _to_read(imap: ImapSession, last_uid: int, since: date | None) -> tuple[list[int], int]:
+    """The UIDs to read, and the last UID the folder's state moves to once they are read.
+
+    With `since`, the highest UID is asked for before the search: what the date left out is never read
+    later, and a message arriving meanwhile has a higher UID, so a later sync reads it.
+    """
+    highest = imap.highest_uid() if since else 0
+    uids = imap.uids_after(last_uid, since)
+    return uids, max([last_uid, highest, *uids])
 
 
 @contextmanager

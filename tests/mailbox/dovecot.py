@@ -15,6 +15,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
@@ -121,13 +122,13 @@ class Account:
         client.login(self.user, self.password)
         return client
 
-    def append(self, folder: str, *messages: bytes) -> None:
-        """Deliver messages into a folder (created when missing)."""
+    def append(self, folder: str, *messages: bytes, received: datetime | None = None) -> None:
+        """Deliver messages into a folder (created when missing), with this internal date when given."""
         client = self.client()
         try:
             client.create(f'"{folder}"')  # fails harmlessly when it exists
             for raw in messages:
-                status, data = client.append(f'"{folder}"', None, None, raw)
+                status, data = client.append(f'"{folder}"', None, received, raw)
                 assert status == "OK", data
         finally:
             client.logout()
