@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from outreach.cli.output import err, out, print_json
+from outreach.cli.output import err, out, parse_day, print_json
 from outreach.cli.state import state
 from outreach.core import imap_sync, mailbox_events
 from outreach.core.mailbox_tables import EVENT_KINDS
@@ -24,10 +24,15 @@ def sync(
     ctx: typer.Context,
     mailbox: Annotated[list[str] | None, typer.Option(
         "--mailbox", help="Only this mailbox (its name in settings; repeatable).")] = None,
+    since: Annotated[str | None, typer.Option(
+        "--since", metavar="DATE", help="A folder's first read skips mail received before this date "
+        "(YYYY-MM-DD; overrides the mailbox's `since`); folders read before go on from their last message."
+    )] = None,
     as_json: Json = False,
 ) -> None:
     """Read the new messages of every configured mailbox and apply them (twice changes nothing)."""
     shared = state(ctx)
+    since_day = parse_day(since, "--since") if since is not None else None
     boxes = shared.settings.imap_accounts()
     if mailbox:
         unknown = sorted(set(mailbox) - {box.name for box in boxes})
@@ -35,16 +40,18 @@ def sync(
             raise MailboxError(f"no mailbox named {', '.join(unknown)} in settings "
                                f"(mailboxes: {', '.join(box.name for box in boxes) or 'none'})")
         boxes = tuple(box for box in boxes if box.name in mailbox)
-    report = imap_sync.sync(shared.store, boxes, campaign_id=shared.campaign_id())
+    report = imap_sync.sync(shared.store, boxes, campaign_id=shared.campaign_id(), since=since_day)
     if as_json:
         print_json({"folders": [{"mailbox": f.mailbox, "folder": f.folder, "uidvalidity": f.uidvalidity,
-                                 "read": f.read, "rescanned": f.rescanned, "events": dict(f.events)}
+                                 "read": f.read, "rescanned": f.rescanned, "since": f.since,
+                                 "events": dict(f.events)}
                                 for f in report.folders],
                     "resolved": report.resolved, "failures": report.failures})
     else:
         for folder in report.folders:
             counts = mailbox_events.counted(folder.events)
             again = " (UIDVALIDITY changed: read again)" if folder.rescanned else ""
+            again += f" (mail since {folder.since})" if folder.since else ""
             out.print(f"{escape(folder.mailbox)}/{escape(folder.folder)}: {folder.read} message(s) read, "
                       f"{counts}{again}")
         for message_id in report.resolved:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,10 @@ def mail(tmp_path: Path, sqlite_url: str) -> MailWorld:
 def _settings_file(box: ImapMailbox) -> None:
     """Write the mailbox into the user's settings.toml, password included (as people do)."""
     entry = {"name": box.name, "host": box.host, "port": box.port, "security": box.security, "user": box.user,
-             "password": box.password.get_secret_value(), "ca_file": str(box.ca_file), "batch": box.batch}
+             "password": box.password.get_secret_value(), "ca_file": str(box.ca_file), "batch": box.batch,
+             "folders": list(box.folders)}
+    if box.since:
+        entry["since"] = box.since  # a TOML date, as people write it
     path = locations.settings_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(tomli_w.dumps({"imap_mailboxes": [entry]}), encoding="utf-8")
@@ -113,3 +117,38 @@ def test_two_imap_mailboxes_may_not_share_a_name() -> None:
     box = ImapMailbox(name="desk", host="imap.agency.test", user="desk", password="secret")
     with pytest.raises(ConfigError, match=r"two IMAP mailboxes are named desk"):
         load_settings(imap_mailboxes=(box, box))
+
+
+def test_since_from_settings_toml_limits_the_first_sync_and_the_option_overrides_it(
+        mail: MailWorld, sqlite_url: str, account: Account, imap_box: ImapMailbox) -> None:
+    mail.pitch("laura.mendez@diario-ejemplo.com.mx", "pitch-es-mx-1.outreach@agency.test")
+    mail.pitch("ghost@diario-ejemplo.com.mx", "pitch-es-mx-2.outreach@agency.test")
+    for folder in ("INBOX", "Later"):
+        account.append(folder, mail.raw("reply_gmail_es.eml"), received=datetime(2024, 3, 1, 12, tzinfo=UTC))
+        account.append(folder, mail.raw("dsn_postfix_hard.eml"), received=datetime(2026, 11, 20, 12, tzinfo=UTC))
+    _settings_file(imap_box.model_copy(update={"since": date(2026, 6, 1)}))
+    base = ("-C", mail.world.root, "--db", sqlite_url)
+    first = run(*base, "mailbox", "sync")
+    assert first.exit_code == 0, first.output
+    assert "desk/INBOX: 1 message(s) read, 1 hard-bounce (mail since 2026-06-01)" in first.output
+    _settings_file(imap_box.model_copy(update={"since": date(2026, 12, 1), "folders": ("INBOX", "Later")}))
+    second = run(*base, "mailbox", "sync", "--since", "2020-01-01", "--json")
+    assert second.exit_code == 0, second.output
+    report = json.loads(second.output)
+    assert [(f["folder"], f["read"], f["since"]) for f in report["folders"]] == [
+        ("INBOX", 0, None), ("Later", 2, "2020-01-01")]
+
+
+def test_a_since_that_is_not_a_date_is_a_usage_error_naming_the_option(mail: MailWorld, sqlite_url: str) -> None:
+    result = run("-C", mail.world.root, "--db", sqlite_url, "mailbox", "sync", "--since", "7-Dec-2026")
+    assert result.exit_code == 2
+    assert "--since" in result.output and "'7-Dec-2026' is not a date like 2026-11-22" in result.output
+
+
+def test_the_environment_mailbox_takes_its_since_from_outreach_imap_since(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OUTREACH_IMAP_HOST", "imap.agency.test")
+    monkeypatch.setenv("OUTREACH_IMAP_USER", "desk")
+    monkeypatch.setenv("OUTREACH_IMAP_PASSWORD", "secret")
+    monkeypatch.setenv("OUTREACH_IMAP_SINCE", "2026-06-01")
+    [box] = load_settings().imap_accounts()
+    assert box.since == date(2026, 6, 1)
