@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from outreach import __version__
-from outreach.core.linkcheck_hosts import ROBOTS_AGENT, Blocked, HostDown, Hosts, Stopped, origin_of
+from outreach.core.linkcheck_hosts import ROBOTS_AGENT as ROBOTS_AGENT
+from outreach.core.linkcheck_hosts import Blocked, HostDown, Hosts, Stopped, origin_of
 from outreach.core.linkcheck_page import PageFacts, read_page
 
 if TYPE_CHECKING:
@@ -92,11 +93,8 @@ async def _follow(client: httpx.AsyncClient, hosts: Hosts, job: Job,
     request, hops = client.build_request("GET", job.source_url), 0
     while True:
         url = str(request.url)
-        origin = origin_of(url)
-        if not (await hosts.robots_for(client, origin)).can_fetch(ROBOTS_AGENT, url):
-            where = f"robots.txt of {origin} disallows {url}" if hops else "robots.txt disallows this page"
-            raise Blocked(where, hops)
-        async with hosts.turn(origin, cancel):
+        await hosts.check(client, url, hops)
+        async with hosts.turn(origin_of(url), cancel):
             response = await client.send(request, stream=True, follow_redirects=False)
             following = response.next_request
             try:

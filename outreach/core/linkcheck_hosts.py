@@ -68,16 +68,18 @@ class Hosts:
         """The semaphore bounding requests to one origin: one at a time when it asks for a delay."""
         return self.gates.setdefault(origin, asyncio.Semaphore(1 if origin in self.delays else self.per_host))
 
-    async def robots_for(self, client: httpx.AsyncClient, origin: str) -> RobotFileParser:
-        """The origin's robots.txt, HostDown if unreachable, Blocked if its delay is too long."""
-        lock = self.robot_locks.setdefault(origin, asyncio.Lock())
-        async with lock:
+    async def check(self, client: httpx.AsyncClient, url: str, hops: int) -> None:
+        """Raise Blocked if robots.txt keeps us from the URL, reached after `hops` redirects."""
+        origin = origin_of(url)
+        async with self.robot_locks.setdefault(origin, asyncio.Lock()):
             if origin not in self.robots:
                 self.robots[origin] = await self._fetch_robots(client, origin)
         if origin in self.refused:
             raise Blocked(f"robots.txt of {origin} asks for {self.refused[origin]:g} s between requests, "
-                          f"over the {self.max_delay:g} s limit: site not checked")
-        return self.robots[origin]
+                          f"over the {self.max_delay:g} s limit: site not checked", hops)
+        if not self.robots[origin].can_fetch(ROBOTS_AGENT, url):
+            where = f"robots.txt of {origin} disallows {url}" if hops else "robots.txt disallows this page"
+            raise Blocked(where, hops)
 
     async def _fetch_robots(self, client: httpx.AsyncClient, origin: str) -> RobotFileParser:
         """Read robots.txt: 401/403/5xx or no answer forbid all, other 4xx allow all; note its Crawl-delay."""

@@ -112,6 +112,19 @@ def test_a_redirect_to_a_site_whose_robots_disallows_the_page_is_blocked(
     assert [path for path, _ in other_server.seen] == ["/robots.txt"]
 
 
+def test_a_redirect_onto_a_site_asking_for_too_long_a_delay_is_blocked(
+        page_server: PageServer, other_server: PageServer) -> None:
+    page_server.routes.update({"/robots.txt": Route(""),
+                               "/jump": Route("", 301, {"Location": other_server.url("/nota")})})
+    other_server.routes.update({"/robots.txt": Route("User-agent: *\nCrawl-delay: 61\n"),
+                                "/nota": Route(page(LINK))})
+    outcome, hops, _, error = _fetch([page_server.url("/jump")])[page_server.url("/jump")]
+    assert (outcome, hops) == ("robots-blocked", 1)
+    assert error == f"robots.txt of {other_server.base} asks for 61 s between requests, over the 60 s limit: " \
+                    "site not checked"
+    assert [path for path, _ in other_server.seen] == ["/robots.txt"]
+
+
 def test_a_redirect_within_a_site_to_a_disallowed_path_is_blocked(page_server: PageServer) -> None:
     page_server.routes.update({
         "/robots.txt": Route("User-agent: *\nDisallow: /private/\n"),
