@@ -121,7 +121,7 @@ class Hosts:
                     self._start_clock(origin)
 
     async def _wait(self, origin: str, cancel: threading.Event | None) -> None:
-        """Sleep until the origin's clock allows a request, looking at `cancel` every tick."""
+        """Sleep until the origin's clock allows a request, looking at `cancel` (if any) every tick."""
         loop = asyncio.get_running_loop()
         while True:
             if cancel is not None and cancel.is_set():
@@ -129,7 +129,7 @@ class Hosts:
             left = self.next_at.get(origin, 0.0) - loop.time()
             if left <= 0:
                 return
-            await asyncio.sleep(min(left, _TICK))
+            await asyncio.sleep(left if cancel is None else min(left, _TICK))
 
     def _start_clock(self, origin: str) -> None:
         """Count the origin's Crawl-delay from now, the end of its last request (none if it set none)."""
