@@ -41,6 +41,8 @@ def verify(
         summary = verify_links(shared.store, shared.campaign, shared.campaign_id(), market, settings=settings,
                                progress=lambda done, total: bar.update(task, completed=done, total=total))
     out.print(f"checked {summary.checked} page(s): {summary.status_line()}")
+    if summary.paced or summary.refused:
+        out.print(escape(summary.pace_line()))
     for change in summary.changes:
         out.print(f"  {change.kind}: placement #{change.placement_id} {escape(change.before or '')} → "
                   f"{escape(change.after or '')}")

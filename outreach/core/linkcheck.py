@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from outreach.core import placements
 from outreach.core.campaign import Campaign
 from outreach.core.gate_queries import in_chunks
-from outreach.core.linkcheck_fetch import Fetched, FetchSettings, Job, Progress, fetch_all
+from outreach.core.linkcheck_fetch import Fetched, FetchSettings, Job, Progress, crawl
 from outreach.core.linkcheck_page import url_key
 from outreach.core.models import LinkChange, LinkCheck, Placement, utcnow
 from outreach.core.store import Store
@@ -37,11 +37,26 @@ class VerifySummary:
     """Pages not checked because the run was cancelled."""
     statuses: Counter[str] = field(default_factory=Counter)
     changes: list[LinkChange] = field(default_factory=list)
+    paced: dict[str, float] = field(default_factory=dict)
+    """Sites fetched one page at a time, this many seconds apart, as their robots.txt Crawl-delay asked."""
+    refused: dict[str, float] = field(default_factory=dict)
+    """Sites not checked because their Crawl-delay was over the limit, and the delay they asked for."""
 
     def status_line(self) -> str:
         """Pages per status, most common first (`ok 12, missing 1`), or `nothing`."""
         counts = sorted(self.statuses.items(), key=lambda item: (-item[1], item[0]))
         return ", ".join(f"{name} {count}" for name, count in counts) or "nothing"
+
+    def pace_line(self) -> str:
+        """Which sites' Crawl-delay slowed the run or kept it away (`` when none did)."""
+        parts = [f"slowed by Crawl-delay: {_seconds(self.paced)}" if self.paced else "",
+                 f"Crawl-delay too long, not checked: {_seconds(self.refused)}" if self.refused else ""]
+        return "; ".join(part for part in parts if part)
+
+
+def _seconds(delays: dict[str, float]) -> str:
+    """`https://a.mx 5 s, https://b.mx 2 s`, sites in name order."""
+    return ", ".join(f"{site} {delay:g} s" for site, delay in sorted(delays.items()))
 
 
 def jobs_for(session: Session, campaign_id: int, market: str | None = None) -> list[Job]:
@@ -170,10 +185,11 @@ def verify(store: Store, campaign: Campaign, campaign_id: int, market: str | Non
     tag = campaign.market(market).tag if market else None
     with store.transaction() as session:
         jobs = jobs_for(session, campaign_id, tag)
-    results = asyncio.run(fetch_all(jobs, settings or FetchSettings(), progress=progress, cancel=cancel))
+    run = asyncio.run(crawl(jobs, settings or FetchSettings(), progress=progress, cancel=cancel))
     with store.transaction() as session:
-        summary = record_results(session, campaign, campaign_id, results, store.actor)
-    summary.skipped = len(jobs) - len(results)
+        summary = record_results(session, campaign, campaign_id, run.fetched, store.actor)
+    summary.skipped = len(jobs) - len(run.fetched)
+    summary.paced, summary.refused = run.paced, run.refused
     return summary
 
 

@@ -41,6 +41,8 @@ class PageServer:
     base: str = ""
     seen: list[tuple[str, str]] = field(default_factory=list)
     """(path, User-Agent) of every request."""
+    times: list[tuple[str, float]] = field(default_factory=list)
+    """(path, time.monotonic() on arrival) of every request."""
     busy: int = 0
     peak: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -55,6 +57,7 @@ def _handler(server: PageServer) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             with server.lock:
                 server.seen.append((self.path, self.headers.get("User-Agent", "")))
+                server.times.append((self.path, time.monotonic()))
                 server.busy += 1
                 server.peak = max(server.peak, server.busy)
             route = server.routes.get(self.path, Route("not here", 404))
@@ -95,6 +98,12 @@ def serve_pages() -> Iterator[PageServer]:
 @pytest.fixture
 def page_server() -> Iterator[PageServer]:
     """A real HTTP server of fixture pages on 127.0.0.1."""
+    yield from serve_pages()
+
+
+@pytest.fixture
+def other_server() -> Iterator[PageServer]:
+    """A second server, on another port: another origin, with its own robots.txt."""
     yield from serve_pages()
 
 

@@ -62,6 +62,19 @@ def test_verify_reports_what_it_found(base: list[Any], demo_dir: Path, sqlite_ur
     assert (listed[0]["rel"], listed[0]["check"]) == ("nofollow", "nofollow")
 
 
+def test_verify_names_the_sites_a_crawl_delay_slowed(base: list[Any], demo_dir: Path, sqlite_url: str,
+                                                     page_server: PageServer) -> None:
+    page_server.routes.update({"/robots.txt": Route("User-agent: *\nCrawl-delay: 1\n"),
+                               "/nota": Route(page(f'<a href="{NOMINA}">Tallyro</a>'))})
+    store = Store.open(sqlite_url, "pat")
+    campaign = load_campaign(demo_dir)
+    World(store, campaign, store.campaign_id(campaign)).place(page_server.url("/nota"))
+    store.engine.dispose()
+    result = run(*base, "verify", "--timeout", "3")
+    assert result.exit_code == 0, result.output
+    assert f"checked 1 page(s): ok 1\nslowed by Crawl-delay: {page_server.base} 1 s\n" in result.output
+
+
 def test_gap_adds_prospects_by_market(base: list[Any]) -> None:
     result = run(*base, "gap", FIXTURES / "ahrefs_intersect.csv")
     assert result.exit_code == 0, result.output

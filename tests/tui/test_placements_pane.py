@@ -96,6 +96,29 @@ async def test_verify_can_be_cancelled(demo_dir: Path, sqlite_url: str, page_ser
         assert 0 < _column(app, "check").count("ok") < 8
 
 
+async def test_cancel_stops_a_verify_waiting_out_a_crawl_delay(demo_dir: Path, sqlite_url: str,
+                                                                page_server: PageServer) -> None:
+    workspace, world = _workspace(demo_dir, sqlite_url)
+    page_server.routes["/robots.txt"] = Route("User-agent: *\nCrawl-delay: 59\n")
+    for number in range(3):
+        page_server.routes[f"/p{number}"] = Route(page(f'<a href="{NOMINA}">Tallyro</a>'))
+        world.place(page_server.url(f"/p{number}"))
+    app = Host(workspace)
+    async with app.run_test(size=(150, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("v")
+        while not page_server.seen:
+            await pilot.pause(0.05)
+        await pilot.press("x")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        note = next(note.message for note in app._notifications if note.title == "Verify")
+        assert note == (f"checked 0: nothing; 0 change(s); cancelled, 3 not checked; "
+                        f"slowed by Crawl-delay: {page_server.base} 59 s")
+        assert [path for path, _ in page_server.seen] == ["/robots.txt"]
+
+
 async def test_a_broken_store_is_a_notification(demo_dir: Path, tmp_path: Path) -> None:
     workspace, _ = _workspace(demo_dir, f"sqlite:///{tmp_path / 'a.db'}")
     assert await titles_with_broken_store(workspace, tmp_path / "a.db", Host) == ["Cannot list placements"]

@@ -160,7 +160,8 @@ class PlacementsPane(Widget):
             self._error("Verify failed", error or OutreachError("unknown"))
             return
         stopped = f"; cancelled, {summary.skipped} not checked" if summary.skipped else ""
-        changes = len(summary.changes)
-        self.notify(f"checked {summary.checked}: {summary.status_line()}; {changes} change(s){stopped}",
-                    title="Verify")
+        paced = f"; {summary.pace_line()}" if summary.paced or summary.refused else ""
+        changes = f"{len(summary.changes)} change(s)"
+        self.notify(f"checked {summary.checked}: {summary.status_line()}; {changes}{stopped}{paced}",
+                    title="Verify", markup=False)
         self.reload()
