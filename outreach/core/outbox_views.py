@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlmodel import Session, col
 
 from outreach.core.claims import COUNTED
@@ -103,3 +103,37 @@ def _sent_since(session: Session, mailbox: str, since: datetime) -> int:
         col(SendLogEntry.mailbox) == mailbox, col(SendLogEntry.at) >= since,
         col(SendLogEntry.outcome).in_(COUNTED))
     return int(session.execute(query).scalar_one())
+
+
+@dataclass(frozen=True)
+class Stranded:
+    """Queued messages of one market whose mailbox is not in settings: nothing will ever send them."""
+
+    mailbox: str
+    market: str
+    waiting: int
+    """Messages still `scheduled` for this mailbox and market."""
+    due: int
+    """Of those, how many are due already."""
+
+    def warning(self) -> str:
+        """What is wrong and what to do, in one line (the CLI and the app show the same words)."""
+        due = f", {self.due} due now" if self.due else ""
+        return (f"mailbox '{self.mailbox}' is not in settings: {self.waiting} {self.market} message(s) wait "
+                f"for it{due} and will never be sent. Restore [[mailboxes]] name = \"{self.mailbox}\" in "
+                f"settings.toml, or move them: outreach outbox move --from {self.mailbox} --to MAILBOX "
+                f"--market {self.market}")
+
+
+def stranded(session: Session, campaign_id: int, mailboxes: Sequence[MailboxSettings],
+             now: datetime) -> list[Stranded]:
+    """Queued messages whose mailbox is not configured, counted per mailbox and market (due or not)."""
+    names = [box.name for box in mailboxes]
+    due = func.sum(case((col(OutboxMessage.send_at) <= now, 1), else_=0))
+    query = (select(col(OutboxMessage.mailbox), col(OutboxMessage.market), func.count(), due)
+             .where(col(OutboxMessage.campaign_id) == campaign_id, col(OutboxMessage.state) == "scheduled",
+                    col(OutboxMessage.mailbox).not_in(names))
+             .group_by(col(OutboxMessage.mailbox), col(OutboxMessage.market))
+             .order_by(col(OutboxMessage.mailbox), col(OutboxMessage.market)))
+    return [Stranded(mailbox, market, int(waiting), int(due_now or 0))
+            for mailbox, market, waiting, due_now in session.execute(query).all()]
