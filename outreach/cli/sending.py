@@ -1,5 +1,5 @@
-"""`outreach schedule`, `outreach send` and `outreach outbox`: queue approved pitches, send them, and
-settle what is uncertain. Every rule lives in outreach.core; these commands parse and print."""
+"""`outreach schedule` and `outreach send`: queue approved pitches and send them (`outreach outbox` lives
+in outreach.cli.outbox). Every rule lives in outreach.core; these commands parse and print."""
 
 from __future__ import annotations
 
@@ -11,32 +11,16 @@ import typer
 from rich.markup import escape
 from sqlmodel import Session
 
+from outreach.cli.outbox import outbox_app, print_queue, warn_stranded
 from outreach.cli.output import err, out, print_json
 from outreach.cli.state import State, state
-from outreach.core import outbox, outbox_views, send_health
+from outreach.core import outbox, outbox_views
 from outreach.core.mailer import SendLoop, SendReport, default_worker_name, due_messages
 from outreach.core.models import LinkRequest, utcnow
 from outreach.core.schedule import schedule_market, schedule_request
 from outreach.errors import SendingError
 
-outbox_app = typer.Typer(help="The outbox: the queue, uncertain messages to resolve, paused mailboxes.",
-                         invoke_without_command=True)
-
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
-
-
-def _print_queue(rows: list[outbox_views.QueueRow]) -> None:
-    """One line per message, never wrapped: local time in the recipient's zone, then UTC."""
-    if not rows:
-        out.print("the queue is empty")
-        return
-    width = max(len(row.recipient) for row in rows)
-    for row in rows:
-        note = f"  {escape(row.note[:60])}" if row.note else ""
-        out.print(f"#{row.id:<5} req {row.request_id:<5} {row.market:<6} {row.step:<10} {row.state:<9} "
-                  f"{escape(row.recipient):<{width}}  {row.send_at_local:%a %Y-%m-%d %H:%M} "
-                  f"{escape(row.timezone)} = {row.send_at_utc:%Y-%m-%d %H:%M} UTC  "
-                  f"{escape(row.mailbox)}{note}")
 
 
 def schedule(
@@ -67,7 +51,7 @@ def schedule(
     if as_json:
         print_json([row.as_json() for row in rows])
     else:
-        _print_queue(rows)
+        print_queue(rows)
 
 
 def _schedule_one(shared: State, session: Session, request_id: int, now: bool) -> None:
@@ -99,19 +83,20 @@ def send(
     """Claim due messages and send them through the configured mailboxes."""
     shared = state(ctx)
     campaign, campaign_id = shared.campaign, shared.campaign_id()
+    mailboxes = shared.settings.sending_mailboxes()
+    if not mailboxes and not dry_run:
+        raise SendingError("no sending mailbox is configured: set OUTREACH_SMTP_HOST and OUTREACH_FROM, "
+                           "or add [[mailboxes]] to settings.toml")
+    with shared.store.transaction() as session:  # once per run, polling or not: nothing sends these
+        warn_stranded(outbox_views.stranded(session, campaign_id, mailboxes, utcnow()))
+        due = due_messages(session, campaign_id, utcnow()) if dry_run else []
     if dry_run:
-        with shared.store.transaction() as session:
-            due = due_messages(session, campaign_id, utcnow())
         for message in due:
             out.print(f"would send #{message.id} {message.market} step {message.step} to "
                       f"{escape(message.recipient)} from {escape(message.mailbox)}: "
                       f"{escape(message.subject)}")
         err.print(f"{len(due)} message(s) due; nothing sent (--dry-run)")
         return
-    mailboxes = shared.settings.sending_mailboxes()
-    if not mailboxes:
-        raise SendingError("no sending mailbox is configured: set OUTREACH_SMTP_HOST and OUTREACH_FROM, "
-                           "or add [[mailboxes]] to settings.toml")
     loop = SendLoop(shared.store.engine, campaign, campaign_id, mailboxes,
                     worker=worker or default_worker_name(), batch=batch,
                     progress=None if once else _print_progress)
@@ -140,72 +125,6 @@ def _print_report(report: SendReport) -> None:
                   "see `outreach outbox list --uncertain`[/]")
     for name in report.paused:
         err.print(f"[red]mailbox {escape(name)} paused: bounce rate over its threshold[/]")
-
-
-@outbox_app.callback()
-def outbox_root(ctx: typer.Context) -> None:
-    """The outbox: `list` (default), `resolve`, `resume`."""
-    if ctx.invoked_subcommand is None:
-        list_outbox(ctx)
-
-
-@outbox_app.command("list")
-def list_outbox(
-    ctx: typer.Context,
-    market: Annotated[str | None, typer.Option("--market", "-m", help="Only this market.")] = None,
-    uncertain: Annotated[bool, typer.Option("--uncertain", help="Only messages to resolve.")] = False,
-    every: Annotated[bool, typer.Option("--all", help="Sent, failed and stopped ones too.")] = False,
-    as_json: AsJson = False,
-) -> None:
-    """The queue with local and UTC times, uncertain messages, and each mailbox's caps used."""
-    shared = state(ctx)
-    campaign_id = shared.campaign_id()
-    states = ("uncertain",) if uncertain else None if every else ("scheduled", "sending", "uncertain")
-    tag = shared.campaign.market(market).tag if market else None
-    with shared.store.transaction() as session:
-        rows = outbox_views.queue(session, campaign_id, market=tag, states=states)
-        usage = outbox_views.mailbox_usage(session, shared.settings.sending_mailboxes(), utcnow())
-    if as_json:
-        print_json({"messages": [row.as_json() for row in rows],
-                    "mailboxes": [vars(item) for item in usage]})
-        return
-    _print_queue(rows)
-    for item in usage:
-        cap = "no cap" if item.daily_cap is None else f"{item.sent_24h}/{item.daily_cap} in 24 h"
-        pause = f" [red]PAUSED: {escape(item.paused)}[/]" if item.paused else ""
-        out.print(f"mailbox {escape(item.name)}: {cap}, {item.waiting} waiting{pause}")
-
-
-@outbox_app.command("resolve")
-def resolve(
-    ctx: typer.Context,
-    outbox_id: Annotated[int, typer.Argument(help="An uncertain message (see `outreach outbox list`).")],
-    delivered: Annotated[bool | None, typer.Option(
-        "--delivered/--not-delivered", help="What the Sent folder or the recipient says.")] = None,
-    resend: Annotated[bool, typer.Option(
-        "--resend", help="With --not-delivered: queue it again now.")] = False,
-    note: Annotated[str, typer.Option("--note", help="How you know (kept in the audit log).")] = "",
-) -> None:
-    """Settle an uncertain message as delivered or not delivered (audited with your name)."""
-    if delivered is None:
-        raise typer.BadParameter("say --delivered or --not-delivered", param_hint="--delivered")
-    shared = state(ctx)
-    with shared.store.transaction() as session:
-        message = outbox.resolve_uncertain(session, outbox_id, delivered=delivered,
-                                           actor=shared.settings.user, note=note, resend=resend,
-                                           campaign=shared.campaign)
-        text = f"message #{outbox_id} to {message.recipient}: {message.resolution}, now {message.state}"
-    out.print(escape(text))
-
-
-@outbox_app.command("resume")
-def resume(ctx: typer.Context,
-           mailbox: Annotated[str, typer.Argument(help="A paused mailbox's name.")]) -> None:
-    """Let a mailbox paused for bounces send again (audited)."""
-    shared = state(ctx)
-    with shared.store.transaction() as session:
-        send_health.resume_mailbox(session, mailbox, actor=shared.settings.user)
-    out.print(f"mailbox {escape(mailbox)} resumed")
 
 
 def register(app: typer.Typer) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +18,8 @@ from outreach.core.outbox_tables import OutboxMessage
 from outreach.core.schedule import schedule_market
 from outreach.errors import ConfigError
 from outreach.settings import load_settings
-from tests.sending.processes import received, server_process
-from tests.sending.world import NOW, World, sending_campaign
+from tests.sending.processes import received, server_process, worker, write_mailbox_settings
+from tests.sending.world import NOW, World, mailbox, sending_campaign
 
 runner = CliRunner()
 
@@ -145,3 +146,71 @@ def test_a_host_without_a_from_address_is_a_config_error(monkeypatch: pytest.Mon
     monkeypatch.setenv("OUTREACH_SMTP_SECURITY", "ssl")
     with pytest.raises(ConfigError, match="smtp_security"):
         load_settings()
+
+
+def queue_for_removed_mailbox(world: World) -> None:
+    """Queue both requests, due now, for a mailbox `old` that settings no longer have."""
+    with world.store.transaction() as session:
+        schedule_market(session, world.campaign, world.campaign_id, "es-MX", actor="maria",
+                        mailboxes=[mailbox(name="old", from_address="pablo@old-site.com")], now=NOW)
+
+
+STRANDED = "mailbox 'old' is not in settings: 2 es-MX message(s) wait for it, 2 due now and will never be sent"
+
+
+def test_send_and_the_outbox_warn_about_messages_whose_mailbox_left_settings(world: World) -> None:
+    queue_for_removed_mailbox(world)
+    for args in (["outbox"], ["outbox", "list"], ["send", "--dry-run"], ["send", "--once"]):
+        result = run(world, *args)
+        assert result.exit_code == 0, result.output
+        assert result.stderr.count(STRANDED) == 1, args
+        assert "outreach outbox move --from old --to MAILBOX --market es-MX" in result.stderr
+    assert "sent run: nothing due" in result.stdout
+    listed = json.loads(run(world, "outbox", "list", "--json").stdout)
+    assert listed["stranded"] == [{"mailbox": "old", "market": "es-MX", "waiting": 2, "due": 2}]
+    write_mailbox_settings(1, name="old", from_address="pablo@old-site.com")  # restored in settings
+    assert "not in settings" not in run(world, "outbox").stderr
+
+
+def test_a_polling_send_warns_once_for_the_whole_run(world: World, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    queue_for_removed_mailbox(world)
+    world.request(email="eva@norte.mx")
+    queue_past(world)
+    with server_process(tmp_path / "server.log") as port:
+        monkeypatch.setenv("OUTREACH_SMTP_PORT", str(port))
+        process = worker(world.root, str(world.store.engine.url), "poller", "--poll", "0.1")
+        assert process.stderr is not None
+        lines = [process.stderr.readline()]
+        while "sent 1" not in lines[-1]:  # the first round has sent; later polls find nothing due
+            lines.append(process.stderr.readline())
+            assert lines[-1], "".join(lines)
+        process.send_signal(signal.SIGINT)
+        rest, more = process.communicate(timeout=60)
+    assert "".join(lines).count(STRANDED) + more.count(STRANDED) == 1
+    assert "sent run: sent 1" in rest
+
+
+def test_outbox_move_hands_the_messages_to_a_configured_mailbox_that_then_sends_them(
+        world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    queue_for_removed_mailbox(world)
+    before = {row.id: row.message_id for row in rows(world)}
+    refused = run(world, "outbox", "move", "--from", "old", "--to", "gone")
+    assert refused.exit_code == 2 and "mailbox 'gone' is not in settings (configured: default)" in refused.output
+    result = run(world, "outbox", "move", "--from", "old", "--to", "default", "--market", "es-MX")
+    assert result.exit_code == 0, result.output
+    assert ("moved 2 queued message(s) (2 es-MX) from mailbox 'old' to 'default'; they now go from "
+            "lucia@site.com under its caps") in result.stdout
+    again = run(world, "outbox", "move", "--from", "old", "--to", "default")
+    assert again.exit_code == 0 and "nothing to move" in again.stderr
+    assert "not in settings" not in run(world, "outbox").stderr
+    with world.store.transaction() as session:
+        actions = {entry.action for entry in audit.entries(session, object_type="outbox")}
+    assert actions == {"outbox.move"}
+    log = tmp_path / "server.log"
+    with server_process(log) as port:
+        monkeypatch.setenv("OUTREACH_SMTP_PORT", str(port))
+        sent = run(world, "send", "--once", "--worker", "cli")
+    assert sent.exit_code == 0 and "sent run: sent 2" in sent.stdout, sent.output
+    assert set(received(log)) == set(before.values())
+    assert {(row.state, row.sender, row.mailbox) for row in rows(world)} == {("sent", "lucia@site.com", "default")}

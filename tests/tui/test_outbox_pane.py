@@ -121,5 +121,33 @@ async def test_sending_starts_and_stops_from_a_worker_with_progress(world: World
     assert sorted(rcpts[0] for _, rcpts, _ in handler.messages) == ["ana@diario.mx", "luis@tijuana.mx"]
 
 
+async def test_messages_for_a_mailbox_not_in_settings_are_a_warning_line_and_one_notification(
+        world: World) -> None:
+    request_id = world.request(email="pau@diari.mx")
+    with world.store.transaction() as session:
+        schedule_request(session, world.campaign, request_id, actor="maria", now=NOW,
+                         mailboxes=[mailbox(name="old", from_address="pablo@old-site.com")])
+    app = Host(workspace_of(world))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await loaded(pilot)
+        line = app.query_one("#outbox-stranded", Static)
+        assert line.display
+        assert str(line.render()).startswith("⚠ mailbox 'old' is not in settings: 1 es-MX message(s) wait for "
+                                             "it, 1 due now and will never be sent. Restore [[mailboxes]]")
+        app.query_one(OutboxPane).reload()
+        await loaded(pilot)
+        warnings = [note for note in app._notifications if note.severity == "warning"]
+        assert [note.title for note in warnings] == ["Messages nothing will send"]
+        assert "outreach outbox move --from old --to MAILBOX --market es-MX" in warnings[0].message
+
+
+async def test_no_warning_line_while_every_queued_mailbox_is_in_settings(world: World) -> None:
+    app = Host(workspace_of(world))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await loaded(pilot)
+        assert not app.query_one("#outbox-stranded", Static).display
+        assert list(app._notifications) == []
+
+
 def test_outbox_pane_snapshot(world: World, snap_compare: Any) -> None:
     assert snap_compare(Host(workspace_of(world)), terminal_size=(160, 30), run_before=loaded)

@@ -23,6 +23,7 @@ from outreach.core.models import utcnow
 from outreach.core.send_accounts import MailboxSettings
 from outreach.core.transport import Mailer, SmtpMailer
 from outreach.errors import OutreachError
+from outreach.tui.panes.outbox_lines import caps_line, stranded_lines, summary
 from outreach.tui.panes.pane_tools import failure_message, fixed_columns
 from outreach.tui.workspace import Workspace
 
@@ -38,6 +39,8 @@ class OutboxView:
     queue: list[outbox_views.QueueRow]
     uncertain: list[outbox_views.QueueRow]
     usage: list[outbox_views.MailboxUsage]
+    stranded: list[outbox_views.Stranded]
+    """Queued messages whose mailbox is not in settings (nothing will send them)."""
 
 
 class OutboxPane(Widget):
@@ -47,6 +50,7 @@ class OutboxPane(Widget):
     OutboxPane { height: 1fr; }
     OutboxPane DataTable { height: auto; max-height: 16; }
     OutboxPane .pane-heading { text-style: bold; margin-top: 1; }
+    OutboxPane #outbox-stranded { color: $warning; text-style: bold; display: none; }
     """
     PANE_ID = "outbox"
     PANE_TITLE = "Outbox"
@@ -73,11 +77,14 @@ class OutboxPane(Widget):
         self.sending = False
         self._stop: tuple[asyncio.AbstractEventLoop, asyncio.Event] | None = None
         self._stop_ready = threading.Event()
+        self._warned = ""
+        """The stranded-messages warning last notified (a reload repeats it only when it changes)."""
 
     def compose(self) -> ComposeResult:
         """Sender state, caps, the uncertain messages, then the queue."""
         with VerticalScroll():
             yield Static("Sender stopped (press s to start)", id="outbox-sender")
+            yield Static("", id="outbox-stranded", markup=False)
             yield Static("", id="outbox-caps")
             yield Static("Uncertain: resolve with d (delivered) or n (not delivered)", classes="pane-heading")
             yield DataTable(id="outbox-uncertain", cursor_type="row")
@@ -110,11 +117,12 @@ class OutboxPane(Widget):
         try:
             campaign_id = workspace.store.campaign_id(workspace.campaign)
             with workspace.store.transaction() as session:
-                waiting = ("scheduled", "sending")
+                waiting, mailboxes = ("scheduled", "sending"), workspace.settings.sending_mailboxes()
                 view = OutboxView(
                     outbox_views.queue(session, campaign_id, market=self.market, states=waiting),
                     outbox_views.queue(session, campaign_id, states=("uncertain",)),
-                    outbox_views.mailbox_usage(session, workspace.settings.sending_mailboxes(), utcnow()))
+                    outbox_views.mailbox_usage(session, mailboxes, utcnow()),
+                    outbox_views.stranded(session, campaign_id, mailboxes, utcnow()))
         except (OutreachError, SQLAlchemyError) as exc:
             self.app.call_from_thread(self._failed, exc, "Cannot read the outbox")
             return
@@ -137,10 +145,21 @@ class OutboxPane(Widget):
         for row in view.uncertain:
             uncertain.add_row(str(row.id), row.market, row.recipient, f"{row.send_at_utc:%Y-%m-%d %H:%M}",
                               row.note[:60], key=str(row.id))
-        self.query_one("#outbox-caps", Static).update(_caps_line(view.usage))
+        self.query_one("#outbox-caps", Static).update(caps_line(view.usage))
+        self._show_stranded(stranded_lines(view.stranded))
         scope = self.market or "all markets"
         self.query_one("#outbox-queue-heading", Static).update(
             f"Queue of {scope}: {len(view.queue)} waiting (recipient's local time and UTC)")
+
+    def _show_stranded(self, warning: str) -> None:
+        """The warning line under the sender's state, and a notification when it is new."""
+        line = self.query_one("#outbox-stranded", Static)
+        line.update(warning)
+        line.display = bool(warning)
+        if warning and warning != self._warned:
+            self.notify(warning, title="Messages nothing will send", severity="warning", timeout=30,
+                        markup=False)
+        self._warned = warning
 
     def action_resolve(self, delivered: bool) -> None:
         """Resolve the highlighted uncertain message."""
@@ -215,7 +234,7 @@ class OutboxPane(Widget):
         return await sender.run_forever(event, poll=self.poll_seconds)
 
     def _progress_from_thread(self, report: SendReport) -> None:
-        self.app.call_from_thread(self._progress, _summary(report))
+        self.app.call_from_thread(self._progress, summary(report))
 
     def _progress(self, summary: str) -> None:
         self.query_one("#outbox-sender", Static).update(f"Sender running: {summary} (press x to stop)")
@@ -224,29 +243,10 @@ class OutboxPane(Widget):
     def _stopped(self, report: SendReport | None) -> None:
         self.sending = False
         self._stop = None
-        summary = _summary(report) if report is not None else "stopped by an error"
-        self.query_one("#outbox-sender", Static).update(f"Sender stopped: {summary} (press s to start)")
+        said = summary(report) if report is not None else "stopped by an error"
+        self.query_one("#outbox-sender", Static).update(f"Sender stopped: {said} (press s to start)")
         if report is not None and report.paused:
             self.notify(f"Paused for bounces: {', '.join(report.paused)}", title="Mailbox paused",
                         severity="warning")
         self.reload()
 
-
-def _summary(report: SendReport) -> str:
-    """`sent 3, deferred 1`, or `nothing sent yet`."""
-    counts = ", ".join(f"{kind} {count}" for kind, count in sorted(report.outcomes.items()))
-    return counts or "nothing sent yet"
-
-
-def _caps_line(usage: list[outbox_views.MailboxUsage]) -> str:
-    """Each mailbox's caps used, waiting messages and pause, on one line each."""
-    if not usage:
-        return "No sending mailbox configured"
-    lines = []
-    for item in usage:
-        daily = f"{item.sent_24h}/{item.daily_cap} today" if item.daily_cap is not None else \
-            f"{item.sent_24h} today (no cap)"
-        hourly = f", {item.sent_1h}/{item.hourly_cap} this hour" if item.hourly_cap is not None else ""
-        paused = f" — PAUSED: {item.paused}" if item.paused else ""
-        lines.append(f"Mailbox {item.name}: {daily}{hourly}, {item.waiting} waiting{paused}")
-    return "\n".join(lines)
