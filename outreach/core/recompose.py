@@ -40,7 +40,7 @@ class Stored:
 def recompose(stored: Stored, box: MailboxSettings, sending: SendingSettings) -> Composed:
     """The message's bytes as `box` would have composed them at enqueue; SendingError if anything
     but the sender's lines would differ."""
-    fields, body = _split(stored)
+    fields, body = _split(stored.content, stored.id)
     if [raw.lower() for name, raw in fields if name in ("content-type", "content-transfer-encoding")] \
             != list(PLAIN_TEXT):
         raise SendingError(f"outbox message #{stored.id} is not plain text as scheduling composes it; "
@@ -55,17 +55,17 @@ def recompose(stored: Stored, box: MailboxSettings, sending: SendingSettings) ->
                   stored.subject, text, reply_to=box.reply_to, in_reply_to=stored.thread_root,
                   unsubscribe_mailto=sending.unsubscribe_mailto or box.from_address, unsubscribe_url=url)
     made = compose(draft, stored.message_id)
-    if _unchanged_part(made.content) != _unchanged_part(stored.content):
+    if _unchanged_part(*_split(made.content, stored.id)) != _unchanged_part(fields, body):
         raise SendingError(f"outbox message #{stored.id} would not keep its recipient, subject, body or "
                            f"threading byte for byte when sent from '{box.name}'; it was not moved")
     return made
 
 
-def _split(stored: Stored) -> tuple[list[tuple[str, str]], bytes]:
+def _split(content: bytes, outbox_id: int) -> tuple[list[tuple[str, str]], bytes]:
     """The header fields (lower-case name, raw text with its folding) and the body."""
-    head, blank, body = stored.content.partition(b"\r\n\r\n")
+    head, blank, body = content.partition(b"\r\n\r\n")
     if not blank:
-        raise SendingError(f"outbox message #{stored.id} has no header/body separator")
+        raise SendingError(f"outbox message #{outbox_id} has no header/body separator")
     fields: list[tuple[str, str]] = []
     for line in head.decode("utf-8").split("\r\n"):
         if line[:1] in (" ", "\t") and fields:
@@ -76,9 +76,8 @@ def _split(stored: Stored) -> tuple[list[tuple[str, str]], bytes]:
     return fields, body
 
 
-def _unchanged_part(content: bytes) -> tuple[list[str], bytes]:
+def _unchanged_part(fields: list[tuple[str, str]], body: bytes) -> tuple[list[str], bytes]:
     """The header fields no sender decides, in order, and the body."""
-    fields, body = _split(Stored(0, "", "", "", None, content))
     return [raw for name, raw in fields if name not in SENDER_FIELDS], body
 
 
