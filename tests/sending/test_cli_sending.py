@@ -164,7 +164,8 @@ def test_send_and_the_outbox_warn_about_messages_whose_mailbox_left_settings(wor
         result = run(world, *args)
         assert result.exit_code == 0, result.output
         assert result.stderr.count(STRANDED) == 1, args
-        assert "outreach outbox move --from old --to MAILBOX --market es-MX" in result.stderr
+        assert 'Restore [[mailboxes]] name = "old" in settings.toml, or move them: outreach outbox move ' \
+               "--from old --to MAILBOX --market es-MX" in result.stderr
     assert "sent run: nothing due" in result.stdout
     listed = json.loads(run(world, "outbox", "list", "--json").stdout)
     assert listed["stranded"] == [{"mailbox": "old", "market": "es-MX", "waiting": 2, "due": 2}]
