@@ -26,6 +26,8 @@ from outreach.core.compose import (
     needs_smtputf8,
 )
 from outreach.core.mime_safety import reject_controls
+from outreach.core.send_accounts import MailboxSettings
+from outreach.core.send_settings import SendingSettings
 from outreach.errors import SendingError, TemplateError
 
 _MARK = "TOKENMARK7Q"
@@ -48,7 +50,7 @@ class Skeleton:
         try:
             self._sender = _cached_address(sender_address)
             self._from = f"From: {_address(sender_name, self._sender)}"
-            template = self._draft("", None, "", "", _MARK)
+            template = self.draft("", None, "", "", _MARK)
             lines = [f"Reply-To: {envelope_address(reply_to)}"] if reply_to else []
             lines += [*_unsubscribe(template), "MIME-Version: 1.0"]
         except (SendingError, TemplateError):
@@ -56,8 +58,15 @@ class Skeleton:
         tail = "".join("\r\n" + line for line in lines) + "\r\n" + _part("plain", "").decode("ascii")
         self._tail = tail.split(_MARK)
 
-    def _draft(self, recipient_address: str, recipient_name: str | None, subject: str, text: str,
-               token: str, in_reply_to: str | None = None) -> Draft:
+    @classmethod
+    def for_mailbox(cls, box: MailboxSettings, sending: SendingSettings) -> Skeleton:
+        """The skeleton of what `box` sends under a market's sending settings (a schedule's, a move's)."""
+        return cls(box.from_address, box.from_name, reply_to=box.reply_to,
+                   unsubscribe_mailto=sending.unsubscribe_mailto or box.from_address,
+                   unsubscribe_url=sending.unsubscribe_url)
+
+    def draft(self, recipient_address: str, recipient_name: str | None, subject: str, text: str,
+              token: str, in_reply_to: str | None = None) -> Draft:
         """The draft `compose.compose` would be given for this message."""
         url = self.unsubscribe_url.replace("{token}", token) if self.unsubscribe_url else None
         return Draft(self.sender_address, self.sender_name, recipient_address, recipient_name, subject, text,
@@ -69,7 +78,7 @@ class Skeleton:
                 references: Sequence[str] = ()) -> Composed:
         """The message's bytes, equal to `compose.compose` of the same draft."""
         if self._tail is None or not (token.isascii() and token.isalnum()):
-            draft = self._draft(recipient_address, recipient_name, subject, text, token, in_reply_to)
+            draft = self.draft(recipient_address, recipient_name, subject, text, token, in_reply_to)
             return compose(draft, message_id, references)
         recipient = envelope_address(recipient_address)
         lines = [self._from, f"To: {_address(recipient_name, recipient)}",

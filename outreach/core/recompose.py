@@ -12,7 +12,8 @@ import binascii
 import re
 from dataclasses import dataclass
 
-from outreach.core.compose import Composed, Draft, compose, token_of
+from outreach.core.compose import Composed, compose, token_of
+from outreach.core.compose_skeleton import Skeleton
 from outreach.core.send_accounts import MailboxSettings
 from outreach.core.send_settings import SendingSettings
 from outreach.errors import SendingError
@@ -49,11 +50,10 @@ def recompose(stored: Stored, box: MailboxSettings, sending: SendingSettings) ->
         text = binascii.a2b_qp(body).decode("utf-8")
     except (UnicodeDecodeError, binascii.Error):
         raise SendingError(f"outbox message #{stored.id}: its stored body is not UTF-8 text") from None
-    url = sending.unsubscribe_url.replace("{token}", token_of(stored.message_id)) \
-        if sending.unsubscribe_url else None
-    draft = Draft(box.from_address, box.from_name, stored.recipient, _recipient_name(stored, fields),
-                  stored.subject, text, reply_to=box.reply_to, in_reply_to=stored.thread_root,
-                  unsubscribe_mailto=sending.unsubscribe_mailto or box.from_address, unsubscribe_url=url)
+    # the very draft scheduling would have given `compose` had the market sent from `box`
+    draft = Skeleton.for_mailbox(box, sending).draft(stored.recipient, _recipient_name(stored, fields),
+                                                     stored.subject, text, token_of(stored.message_id),
+                                                     stored.thread_root)
     made = compose(draft, stored.message_id)
     if _unchanged_part(*_split(made.content, stored.id)) != _unchanged_part(fields, body):
         raise SendingError(f"outbox message #{stored.id} would not keep its recipient, subject, body or "

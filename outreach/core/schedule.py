@@ -165,9 +165,7 @@ def _market_setup(run: Run, tag: str) -> MarketSetup:
         box = mailbox_named(list(run.mailboxes), sending.mailbox)
         if box is None:
             raise SendingError(f"{market.tag} sends from mailbox '{sending.mailbox}', not in settings")
-        skeleton = Skeleton(box.from_address, box.from_name, reply_to=box.reply_to,
-                            unsubscribe_mailto=sending.unsubscribe_mailto or box.from_address,
-                            unsubscribe_url=sending.unsubscribe_url)
+        skeleton = Skeleton.for_mailbox(box, sending)
         found = run.markets.setdefault(tag, MarketSetup(market, sending, box, skeleton, box.own_domain))
     return found
 
