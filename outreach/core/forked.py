@@ -10,14 +10,12 @@ touches the database or the screen.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import pickle
 import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from multiprocessing.connection import Connection
-from typing import Any, BinaryIO, TypeVar, cast
+from typing import Any, BinaryIO, TypeVar
 
 T = TypeVar("T")
 Item = TypeVar("Item")
@@ -42,65 +40,53 @@ def in_parts(work: Work[T], count: int, *, minimum: int, share: float = 0.53) ->
 
     Below `minimum` items starting a process costs more than it saves. `share` is this process's
     part: a little over half, as the child also pickles its result (unpickling it here costs less).
+    Whatever goes wrong in the child, this process does that part itself, so an error is raised
+    with its own traceback.
     """
     if count < minimum or not can_fork():
         return [work(0, count, True)]
     split = int(count * share)
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(work, split, count, sender), daemon=True)
-    child.start()
-    sender.close()
+    child, stream = _fork(lambda _: work(split, count, False), [None], 1)
+    theirs: list[T] | None = None
     try:
         mine = work(0, split, True)
-        theirs = _received(receiver)
-    finally:
-        receiver.close()
-        if child.is_alive():
-            child.kill()  # this process failed or was cancelled: the child's part is not wanted
-        child.join()
-    return [mine, cast(T, theirs[0]) if theirs else work(split, count, True)]
-
-
-def _child(work: Work[T], start: int, stop: int, sender: Connection) -> None:
-    """In the child: work out the part and send it (None, when anything fails)."""
-    try:
-        sender.send((work(start, stop, False),))
-    except BaseException:  # the parent redoes the part and raises the error there
-        with contextlib.suppress(Exception):
-            sender.send(None)
-    finally:
-        sender.close()
-
-
-def _received(receiver: Connection) -> tuple[object, ...] | None:
-    """The child's (result,), or None when it sent nothing usable."""
-    try:
-        received = receiver.recv()
-    except (EOFError, OSError):
-        return None
-    return received if isinstance(received, tuple) else None
+        with contextlib.suppress(Exception):  # the child failed: its part is done below
+            theirs = _receive(stream)
+    finally:  # also when this process failed or was cancelled: the child's part is not wanted then
+        _reap(child, stream, finished=theirs is not None)
+    return [mine, theirs[0] if theirs else work(split, count, True)]
 
 
 def forked_map(work: Callable[[Item], Result], items: Sequence[Item], chunk: int) -> Iterator[list[Result]]:
     """`work` of each item, computed in a forked child and yielded `chunk` results at a time, in order;
     an exception the child meets is raised here, after the results before it."""
+    child, stream = _fork(work, items, chunk)
+    finished = False
+    try:
+        while (part := _receive(stream)) is not None:
+            yield part
+        finished = True
+    finally:
+        _reap(child, stream, finished=finished)
+
+
+def _fork(work: Callable[[Item], Result], items: Sequence[Item], chunk: int) -> tuple[int, BinaryIO]:
+    """A child serving `work` of the items; its pid and the stream its results come through."""
     read_end, write_end = os.pipe()
     child = os.fork()
     if child == 0:  # pragma: no cover  (the child's coverage is not collected; tests check its results)
         os.close(read_end)
         _serve(work, items, chunk, write_end)
     os.close(write_end)
-    finished = False
-    try:
-        with os.fdopen(read_end, "rb") as stream:
-            while (part := _receive(stream)) is not None:
-                yield part
-        finished = True
-    finally:
-        if not finished:  # the consumer stopped early: the child may be blocked writing
-            os.kill(child, signal.SIGKILL)
-        os.waitpid(child, 0)
+    return child, os.fdopen(read_end, "rb")
+
+
+def _reap(child: int, stream: BinaryIO, *, finished: bool) -> None:
+    """Close the child's stream and wait for it, killed first unless its results were all wanted."""
+    stream.close()
+    if not finished:  # the consumer stopped early: the child may be blocked writing
+        os.kill(child, signal.SIGKILL)
+    os.waitpid(child, 0)
 
 
 def _receive(stream: BinaryIO) -> Any:

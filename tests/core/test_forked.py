@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 
@@ -10,6 +9,7 @@ import pytest
 
 from outreach.core import forked
 from outreach.core.forked import in_parts
+from tests.processes import child_pids
 
 
 def squares(start: int, stop: int, here: bool) -> tuple[list[int], bool, int]:
@@ -18,10 +18,11 @@ def squares(start: int, stop: int, here: bool) -> tuple[list[int], bool, int]:
 
 
 def test_a_big_job_is_split_and_comes_back_in_order() -> None:
+    before = child_pids()
     parts = in_parts(squares, 1000, minimum=10)
     assert [n for numbers, _, _ in parts for n in numbers] == [n * n for n in range(1000)]
     assert [(here, pid == os.getpid()) for _, here, pid in parts] == [(True, True), (False, False)]
-    assert not multiprocessing.active_children()
+    assert child_pids() == before
 
 
 def test_a_small_job_stays_in_this_process() -> None:
@@ -61,12 +62,14 @@ def fails_at(start: int, stop: int, here: bool) -> list[int]:
 
 
 def test_an_error_of_the_childs_part_is_raised_here() -> None:
+    before = child_pids()
     with pytest.raises(ValueError, match=r"item 70 \(here\)"):
         in_parts(fails_at, 100, minimum=10)
-    assert not multiprocessing.active_children()
+    assert child_pids() == before
 
 
 def test_an_error_here_stops_the_child() -> None:
+    before = child_pids()
     with pytest.raises(ValueError, match=r"item 70 \(here\)"):
         in_parts(fails_at, 100, minimum=10, share=0.9)
-    assert not multiprocessing.active_children()
+    assert child_pids() == before

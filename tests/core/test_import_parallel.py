@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from outreach.core.prospects import ImportReport, count_prospects
 from outreach.core.store import Store
 from outreach.errors import BadRowsError, Cancelled
 from tests.core.conftest import Env
+from tests.processes import child_pids
 
 HEADER = "domain,outlet,contact_name,email,country,language,source_type,dr,traffic\n"
 
@@ -72,6 +72,7 @@ def test_two_processes_import_what_one_does(tmp_path: Path, demo_dir: Path,
 
 def test_a_bad_row_in_the_second_half_aborts_a_strict_import(env: Env, tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    before = child_pids()
     lines = [f"sitio{n}.com.mx,,,{'nope' if n == 1900 else ''},,,,,\n" for n in range(2000)]
     path = tmp_path / "list.csv"
     path.write_text(HEADER + "".join(lines), encoding="utf-8")
@@ -80,17 +81,18 @@ def test_a_bad_row_in_the_second_half_aborts_a_strict_import(env: Env, tmp_path:
         env.import_file(path, strict=True)
     with env.session() as session:
         assert count_prospects(session, env.campaign_id) == 0
-    assert not multiprocessing.active_children()
+    assert child_pids() == before
 
 
 def test_cancelling_a_split_import_stops_the_other_process_and_writes_nothing(
         env: Env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = child_pids()
     path = tmp_path / "list.csv"
     path.write_text(HEADER + "".join(f"sitio{n}.com.mx,,,,,,,,\n" for n in range(6000)), encoding="utf-8")
     monkeypatch.setattr(prospects, "PARALLEL_ROWS", 100)
     with pytest.raises(Cancelled, match=r"stopped while reading \(2,000 of 6,000\)"), env.session() as session:
         prospects.import_file(session, env.campaign, env.campaign_id, path, prospects.ImportOptions("es-MX"),
                               "tester", progress=lambda phase, done, total: done < 2 * EVERY)
-    assert not multiprocessing.active_children()
+    assert child_pids() == before
     with env.session() as session:
         assert count_prospects(session, env.campaign_id) == 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import os
 import random
 import sqlite3
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 
 from outreach.core import compose, dnc, forked, schedule
 from outreach.core.schedule import ScheduleReport, schedule_markets
+from tests.processes import child_pids
 from tests.sending.world import NOW, World, mailbox, sending_campaign
 
 NAMES = ["Ana Pérez", "Zoë O'Brien", "José \"Pepe\" Núñez", "Søren Ødegaard", "Wei 李", "Tom"]
@@ -101,20 +101,13 @@ def test_forked_map_streams_in_order_and_reports_errors() -> None:
         next(parts)
 
 
-def _children() -> set[int]:
-    """This process's live (unreaped) children, from /proc: other tests may have left their own."""
-    pid = os.getpid()
-    return {int(child) for task in Path(f"/proc/{pid}/task").iterdir()
-            for child in (task / "children").read_text().split()}
-
-
 def test_a_consumer_that_stops_early_leaves_no_child_behind() -> None:
-    before = _children()
+    before = child_pids()
     parts = forked.forked_map(_work, range(100_000), 1)
     assert next(parts) == [0]
-    assert _children() - before  # the forked worker is running
+    assert child_pids() - before  # the forked worker is running
     parts.close()
-    assert _children() - before == set()
+    assert child_pids() - before == set()
 
 
 def test_a_child_never_reads_an_approval_it_was_not_given(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
