@@ -5,8 +5,11 @@ market: reading the requests and prospects, planning each send time (recipient-z
 holidays, mailbox caps, domain spacing, velocity), composing each message's bytes, inserting the
 rows, moving the requests to `scheduled` and auditing each, committed. Not included: creating the
 100k prospects and requests beforehand, and process start-up. Pitches only by default; `--followups`
-schedules the default sequence (two follow-ups, rendered per prospect from the shipped templates,
-approved first), as `outreach schedule` does for a campaign that keeps it. Names, subjects and
+schedules the default sequence (two follow-ups, approved first from the shipped templates), as
+`outreach schedule` does for a campaign that keeps it: each follow-up's slot is booked then, and it is
+rendered and composed by the sender once the message before it is sent. The bench then marks every
+pitch sent and times that composing too (`sweep_followups`, what a sender does after its batches),
+per follow-up, as a separate figure. Names, subjects and
 bodies differ per request, as rendered ones do, so no per-text cache flatters the figure. From 20k
 requests the run plans in a forked child while this process writes: the child's CPU is printed too.
 Run: .venv/bin/python bench/schedule_bench.py [--requests N] [--db PATH] [--followups]
@@ -24,10 +27,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from gate_bench import MARKETS, write_campaign
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 
 from outreach.core import review
 from outreach.core.campaign import Campaign
+from outreach.core.followups import sweep_followups
 from outreach.core.models import LinkRequest, Prospect
 from outreach.core.outbox_tables import OutboxMessage
 from outreach.core.schedule import schedule_markets
@@ -133,6 +137,26 @@ def run(args: argparse.Namespace, folder: Path) -> None:
     print(f"wall {wall:.2f} s, CPU {cpu:.2f} s (+ {children:.2f} s in a forked planner), "
           f"{args.requests / wall:,.0f} requests/s "
           f"(target <= 5 s for 100k); load average after: {os.getloadavg()}")
+    if args.followups:
+        print(f"follow-ups booked: {report.followups}")
+        compose_first_followups(store, campaign, campaign_id)
+
+
+def compose_first_followups(store: Store, campaign: Campaign, campaign_id: int) -> None:
+    """Mark every pitch sent at its planned time and time composing the first follow-ups, as a sender
+    does after its batches."""
+    with store.transaction() as session:
+        session.execute(update(OutboxMessage).where(OutboxMessage.step == 0)  # type: ignore[arg-type]
+                        .values(state="sent", sent_at=OutboxMessage.send_at))
+    wall, cpu = time.perf_counter(), time.process_time()
+    with store.transaction() as session:
+        found = sweep_followups(session, campaign, campaign_id, [MAILBOX], now=NOW)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    assert not found.waiting, found.waiting
+    assert not found.ended, found.ended
+    print(f"composing the first follow-ups once their pitches are sent: {found.composed} in {wall:.2f} s "
+          f"wall, {cpu:.2f} s CPU, {cpu / max(1, found.composed) * 1e6:.0f} us CPU each (a sender's cost, "
+          f"beside ~1,300 us per message sent); load average after: {os.getloadavg()}")
 
 
 def _children_cpu() -> float:

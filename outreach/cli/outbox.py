@@ -28,7 +28,7 @@ def print_queue(rows: list[outbox_views.QueueRow]) -> None:
     width = max(len(row.recipient) for row in rows)
     for row in rows:
         note = f"  {escape(row.note[:60])}" if row.note else ""
-        out.print(f"#{row.id:<5} req {row.request_id:<5} {row.market:<6} {row.step:<10} {row.state:<9} "
+        out.print(f"{row.label:<6} req {row.request_id:<5} {row.market:<6} {row.step:<10} {row.state:<9} "
                   f"{escape(row.recipient):<{width}}  {row.send_at_local:%a %Y-%m-%d %H:%M} "
                   f"{escape(row.timezone)} = {row.send_at_utc:%Y-%m-%d %H:%M} UTC  "
                   f"{escape(row.mailbox)}{note}")
@@ -93,8 +93,7 @@ def resolve(
     shared = state(ctx)
     with shared.store.transaction() as session:
         message = outbox.resolve_uncertain(session, outbox_id, delivered=delivered,
-                                           actor=shared.settings.user, note=note, resend=resend,
-                                           campaign=shared.campaign)
+                                           actor=shared.settings.user, note=note, resend=resend)
         text = f"message #{outbox_id} to {message.recipient}: {message.resolution}, now {message.state}"
     out.print(escape(text))
 

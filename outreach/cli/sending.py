@@ -43,7 +43,9 @@ def schedule(
         elif market is not None:
             report = schedule_market(session, campaign, campaign_id, market, actor=shared.settings.user,
                                      mailboxes=shared.settings.sending_mailboxes())
-            err.print(f"queued {report.requests} request(s), {report.messages} message(s)")
+            planned = (f"; {report.followups} follow-up(s) booked, composed once the message before each "
+                       "is sent") if report.followups else ""
+            err.print(f"queued {report.requests} request(s), {report.messages} message(s){planned}")
             for line in report.skipped:
                 err.print(f"[yellow]not queued:[/] {escape(line)}")
         tag = campaign.market(market).tag if market else None
@@ -125,6 +127,18 @@ def _print_report(report: SendReport) -> None:
                   "see `outreach outbox list --uncertain`[/]")
     for name in report.paused:
         err.print(f"[red]mailbox {escape(name)} paused: bounce rate over its threshold[/]")
+    _print_followups(report)
+
+
+def _print_followups(report: SendReport) -> None:
+    """Follow-ups composed after their messages went, sequences that ended, and what waits and why."""
+    found = report.followups
+    if found.composed:
+        out.print(f"follow-ups queued: {found.composed}")
+    for reason, count in sorted(found.ended.items()):
+        err.print(f"{count} sequence(s) ended: {escape(reason)}")
+    for reason, count in sorted(found.waiting.items()):
+        err.print(f"[yellow]{count} follow-up(s) wait: {escape(reason)}[/]")
 
 
 def register(app: typer.Typer) -> None:

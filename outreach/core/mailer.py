@@ -22,13 +22,14 @@ from outreach.core import db, dnc
 from outreach.core.campaign import Campaign
 from outreach.core.claims import Claimed, claim
 from outreach.core.compose import stamped
+from outreach.core.followups import FollowupReport, compose_followups, sweep_followups
 from outreach.core.models import utcnow
 from outreach.core.outbox import unstick_after_crash
 from outreach.core.outbox_tables import OutboxMessage
 from outreach.core.send_accounts import MailboxSettings
 from outreach.core.send_health import check_bounce_rate
 from outreach.core.send_results import settle_deferred, settle_failed, settle_sent_batch, settle_uncertain
-from outreach.core.sequence import replan_after
+from outreach.core.templates import Renderer
 from outreach.core.transport import Mailer, Outcome, SmtpMailer
 
 BATCH = 50
@@ -50,6 +51,8 @@ class SendReport:
     paused: list[str] = field(default_factory=list)
     recovered: int = 0
     """Messages found in `sending` from an earlier crash, now uncertain."""
+    followups: FollowupReport = field(default_factory=FollowupReport)
+    """Follow-ups composed after the messages before them went, and why others wait or ended."""
 
     @property
     def total(self) -> int:
@@ -75,6 +78,7 @@ class SendLoop:
     progress: Progress | None = None
     report: SendReport = field(default_factory=SendReport)
     _mailers: dict[str, Mailer] = field(default_factory=dict)
+    _renderer: Renderer | None = None
 
     def recover(self) -> int:
         """Turn this worker's leftovers in `sending` (and stale claims) into `uncertain`."""
@@ -87,6 +91,7 @@ class SendLoop:
         """Send everything due now, batch by batch, then close the connections."""
         self.report = SendReport()
         self.recover()
+        self.compose_followups()
         try:
             while await self._one_round():
                 pass
@@ -101,6 +106,7 @@ class SendLoop:
         try:
             while not stop.is_set():
                 if not await self._one_round():
+                    self.compose_followups()
                     await self._close_mailers()
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(stop.wait(), timeout=poll)
@@ -141,8 +147,6 @@ class SendLoop:
         others = [(item, outcome, moment) for item, outcome, moment in results if outcome.kind != "sent"]
         with db.transaction(self.engine) as session:
             settle_sent_batch(session, sent)
-            replan_after(session, self.campaign,
-                         [(item.request_id, item.step, moment) for item, moment, _ in sent])
             if others:
                 rows = _messages(session, [item.id for item, _, _ in others])
                 for item, outcome, moment in others:
@@ -150,8 +154,29 @@ class SendLoop:
             self.report.outcomes.update(outcome.kind for _, outcome, _ in results)
             if check_bounce_rate(session, box, self.clock()):
                 self.report.paused.append(box.name)
+        if sent:
+            self.compose_followups([item.id for item, _, _ in sent])
         if self.progress is not None:
             self.progress(self.report)
+
+    def compose_followups(self, ids: Sequence[int] | None = None) -> FollowupReport:
+        """Queue the next follow-up of these sent messages (None: of every sent message still holding
+        one, what a crash, a resolution or a wait for approval left), in its own transaction."""
+        self._renderer = self._renderer or Renderer(self.campaign)
+        with db.transaction(self.engine) as session:
+            if ids is None:
+                found = sweep_followups(session, self.campaign, self.campaign_id, self.mailboxes,
+                                        renderer=self._renderer, now=self.clock())
+            else:
+                found = compose_followups(session, self.campaign, self.campaign_id, self.mailboxes,
+                                          renderer=self._renderer, ids=ids, now=self.clock())
+        self.report.followups.composed += found.composed
+        self.report.followups.ended.update(found.ended)
+        if ids is None:  # a sweep sees every waiting one: what it found replaces the count
+            self.report.followups.waiting = found.waiting
+        else:
+            self.report.followups.waiting.update(found.waiting)
+        return found
 
     def _settle_one(self, session: Session, message: OutboxMessage, outcome: Outcome, at: datetime) -> None:
         sending = self.campaign.sending_for(message.market)

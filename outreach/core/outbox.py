@@ -13,12 +13,10 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from outreach.core import audit, dnc
-from outreach.core.campaign import Campaign
 from outreach.core.models import utcnow
 from outreach.core.outbox_stops import cancel_unsent_requests, stop_followups, stop_for_prospects
 from outreach.core.outbox_tables import OutboxMessage, SendLogEntry
 from outreach.core.send_results import settle_sent, settle_uncertain
-from outreach.core.sequence import replan_after
 from outreach.errors import NotFoundError, SendingError
 
 STALE_CLAIM = timedelta(minutes=30)
@@ -60,11 +58,10 @@ def uncertain_messages(session: Session, campaign_id: int | None = None) -> list
 
 
 def resolve_uncertain(session: Session, outbox_id: int, *, delivered: bool, actor: str, note: str = "",
-                      resend: bool = False, now: datetime | None = None,
-                      campaign: Campaign | None = None) -> OutboxMessage:
-    """Settle an uncertain message: delivered (it counts as sent) or not (it fails, and its
-    follow-ups stop, unless `resend` queues it again right away). Audited with who decided.
-    With the campaign, a delivered message's next follow-up keeps its delay from now."""
+                      resend: bool = False, now: datetime | None = None) -> OutboxMessage:
+    """Settle an uncertain message: delivered (it counts as sent, and the sender composes its next
+    follow-up, its delay counted from now) or not (it fails, and its follow-ups stop, unless `resend`
+    queues it again right away). Audited with who decided."""
     message = get_message(session, outbox_id)
     if message.state != "uncertain":
         raise SendingError(f"outbox message #{outbox_id} is {message.state}, not uncertain")
@@ -75,8 +72,6 @@ def resolve_uncertain(session: Session, outbox_id: int, *, delivered: bool, acto
     message.resolved_by, message.resolved_at, message.updated_at = actor, moment, moment
     if delivered:
         settle_sent(session, message, moment, message.smtp_reply or "resolved as delivered")
-        if campaign is not None:
-            replan_after(session, campaign, [(message.request_id, message.step, moment)])
     elif resend:
         message.state, message.send_at, message.manual = "scheduled", moment, True
     else:

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Table, delete, update
+from sqlalchemy import Table, delete, or_, update
 from sqlmodel import Session, col, select
 
-from outreach.core import audit, requests
+from outreach.core import audit, followup_plan, requests
 from outreach.core.models import LinkRequest, utcnow
 from outreach.core.outbox_tables import OutboxMessage, SendLogEntry
 from outreach.errors import SendingError
@@ -19,8 +19,8 @@ SEND_LOG: Table = SendLogEntry.__table__  # type: ignore[attr-defined]
 
 
 def stop_followups(session: Session, request_id: int, *, reason: str, actor: str) -> int:
-    """Stop every message of the request still waiting (its follow-ups, and its pitch if unsent);
-    returns how many stopped. Messages being sent or already sent are left as they are."""
+    """Stop every message of the request still waiting (its follow-ups, composed or only planned, and
+    its pitch if unsent); returns how many stopped. Messages being sent or already sent keep their state."""
     return _stop(session, col(OutboxMessage.request_id) == request_id, reason, actor,
                  {"request": request_id})
 
@@ -37,21 +37,27 @@ def _stop(session: Session, which: Any, reason: str, actor: str, detail: dict[st
     """Mark matching waiting messages stopped, with one audit entry per request."""
     if not reason.strip():
         raise SendingError("stopping messages needs a reason (reply, bounce, unsubscribe, stage, dnc…)")
-    query = select(OutboxMessage).where(which, col(OutboxMessage.state) == "scheduled")
-    doomed = list(session.exec(query).all())
+    query = select(OutboxMessage).where(which, or_(col(OutboxMessage.state) == "scheduled",
+                                                   col(OutboxMessage.planned_followups).is_not(None)))
+    found = list(session.exec(query).all())
     now = utcnow()
-    for message in doomed:
-        message.state, message.stop_reason, message.updated_at = "stopped", reason, now
+    steps: dict[int, list[int]] = {}
+    for message in found:
+        planned = followup_plan.count(message.planned_followups)
+        steps.setdefault(message.request_id, []).extend(range(message.step + 1, message.step + 1 + planned))
+        if message.state == "scheduled":
+            message.state, message.stop_reason = "stopped", reason
+            steps[message.request_id].append(message.step)
+        message.planned_followups, message.updated_at = None, now
         session.add(message)
-    unsent = [message.request_id for message in doomed if message.step == 0]
+    unsent = [message.request_id for message in found if message.step == 0 and message.state == "stopped"]
     cancel_unsent_requests(session, unsent, reason, actor)
-    for request_id in sorted({message.request_id for message in doomed}):
-        steps = [message.step for message in doomed if message.request_id == request_id]
+    for request_id, stopped in sorted(steps.items()):
         audit.record(session, actor=actor, action="outbox.stop", object_type="request",
-                     object_id=request_id, campaign_id=doomed[0].campaign_id,
-                     detail={**detail, "reason": reason, "steps": steps})
+                     object_id=request_id, campaign_id=found[0].campaign_id,
+                     detail={**detail, "reason": reason, "steps": sorted(stopped)})
     session.flush()
-    return len(doomed)
+    return sum(len(stopped) for stopped in steps.values())
 
 
 def cancel_unsent_requests(session: Session, request_ids: Sequence[int], reason: str, actor: str) -> None:

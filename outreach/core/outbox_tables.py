@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from outreach.core.models import UtcDateTime, utcnow
@@ -36,9 +36,12 @@ class OutboxMessage(SQLModel, table=True):
         UniqueConstraint("request_id", "step", name="uq_outbox_request_step"),
         UniqueConstraint("message_id", name="uq_outbox_message_id"),
         Index("ix_outbox_state_send_at", "state", "send_at"),
+        Index("ix_outbox_planned", "state", sqlite_where=text("planned_followups IS NOT NULL"),
+              postgresql_where=text("planned_followups IS NOT NULL")),
     )
     # Few indexes on purpose: scheduling inserts 100k rows at a time. (request_id, step) serves
-    # lookups by request; the queue filters the (state, send_at) range.
+    # lookups by request; the queue filters the (state, send_at) range; the partial index finds the
+    # sent messages whose next follow-up is still to compose (a handful among every message sent).
 
     id: int | None = Field(default=None, primary_key=True)
     campaign_id: int = Field(foreign_key="campaign.id")
@@ -67,7 +70,10 @@ class OutboxMessage(SQLModel, table=True):
     send_at: datetime = Field(sa_type=UtcDateTime)
     """When it may go, in UTC; retries move it forward."""
     delay_days: int = 0
-    """Business days after the previous step is sent (follow-ups); re-planned once it is."""
+    """Business days after the previous step was sent (follow-ups), counted from its real send time."""
+    planned_followups: str | None = None
+    """The follow-ups after this message, booked but not yet composed (see `followup_plan`): the next
+    is composed from approved text once this message is sent."""
     manual: bool = False
     """Sent as soon as possible by a person (`schedule ID --now`), outside the window and caps."""
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

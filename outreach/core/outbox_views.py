@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlmodel import Session, col
 
+from outreach.core import followup_plan
 from outreach.core.claims import COUNTED
 from outreach.core.outbox_tables import MailboxPause, OutboxMessage, SendLogEntry
 from outreach.core.send_accounts import MailboxSettings
@@ -20,9 +21,10 @@ STEP_NAMES = ("pitch", "followup-1", "followup-2", "followup-3", "followup-4", "
 
 @dataclass(frozen=True)
 class QueueRow:
-    """One outbox message as the queue shows it."""
+    """One outbox message as the queue shows it (or a follow-up booked but not composed yet)."""
 
-    id: int
+    id: int | None
+    """None for a booked follow-up: it becomes a message once the one before it is sent."""
     request_id: int
     market: str
     step: str
@@ -45,6 +47,16 @@ class QueueRow:
         data["send_at_local"] = self.send_at_local.isoformat()
         return data
 
+    @property
+    def label(self) -> str:
+        """`#id`, or `planned` for a follow-up not composed yet."""
+        return "planned" if self.id is None else f"#{self.id}"
+
+    @property
+    def key(self) -> str:
+        """A key unique within the queue (a table's row key)."""
+        return f"planned-{self.request_id}-{self.step}" if self.id is None else str(self.id)
+
 
 def queue(session: Session, campaign_id: int, *, market: str | None = None,
           states: Sequence[str] | None = ("scheduled", "sending", "uncertain"),
@@ -56,11 +68,41 @@ def queue(session: Session, campaign_id: int, *, market: str | None = None,
     if states:
         query = query.where(col(OutboxMessage.state).in_(list(states)))
     query = query.order_by(col(OutboxMessage.send_at), col(OutboxMessage.id)).limit(limit)
-    return [_row(message) for message in session.scalars(query).all()]
+    rows = [_row(message) for message in session.scalars(query).all()]
+    if states is None or "scheduled" in states:
+        rows = sorted(rows + _booked(session, campaign_id, market, limit),
+                      key=lambda row: (row.send_at_utc, row.id or 0))[:limit]
+    return rows
+
+
+def _booked(session: Session, campaign_id: int, market: str | None, limit: int) -> list[QueueRow]:
+    """Follow-ups booked but not composed yet, from the plans the messages before them carry."""
+    query = select(OutboxMessage).where(col(OutboxMessage.campaign_id) == campaign_id,
+                                        col(OutboxMessage.planned_followups).is_not(None))
+    if market is not None:
+        query = query.where(col(OutboxMessage.market) == market)
+    query = query.order_by(col(OutboxMessage.send_at), col(OutboxMessage.id)).limit(limit)
+    return [row for message in session.scalars(query).all() for row in _planned_rows(message)]
+
+
+def _planned_rows(message: OutboxMessage) -> list[QueueRow]:
+    """A message's booked follow-ups as queue rows."""
+    rows, before = [], _step_name(message.step)
+    for offset, step in enumerate(followup_plan.decode(message.planned_followups), start=1):
+        rows.append(QueueRow(None, message.request_id, message.market, _step_name(message.step + offset),
+                             "planned", message.recipient, message.mailbox, step.send_at,
+                             step.send_at.astimezone(zone(message.timezone)), message.timezone,
+                             message.subject, 0, f"composed once {before} is sent"))
+        before = _step_name(message.step + offset)
+    return rows
+
+
+def _step_name(step: int) -> str:
+    return STEP_NAMES[step] if step < len(STEP_NAMES) else f"step-{step}"
 
 
 def _row(message: OutboxMessage) -> QueueRow:
-    step = STEP_NAMES[message.step] if message.step < len(STEP_NAMES) else f"step-{message.step}"
+    step = _step_name(message.step)
     note = message.stop_reason or (f"{message.resolution} ({message.resolved_by})" if message.resolution
                                    else message.smtp_reply or "")
     return QueueRow(message.id or 0, message.request_id, message.market, step, message.state,

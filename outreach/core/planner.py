@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Table, or_, select
 from sqlmodel import Session
 
+from outreach.core import followup_plan
 from outreach.core.campaign import Campaign, Market
 from outreach.core.outbox_tables import OutboxMessage
 from outreach.core.send_accounts import MailboxSettings
@@ -50,16 +51,19 @@ class Planner:
         return self._calendars[key]
 
     def load(self, session: Session, campaign_id: int) -> None:
-        """Count what is already queued or sent recently, so caps hold across scheduling runs."""
+        """Count what is already queued, booked or sent recently, so caps hold across scheduling runs."""
         since = self.start - timedelta(days=31)
         table = OUTBOX.c
         rows = session.execute(select(
             table.mailbox, table.market, table.step, table.recipient_domain, table.send_at, table.sent_at,
-            table.campaign_id,
-        ).where(or_(table.state.in_(("scheduled", "sending")), table.sent_at >= since)))
-        for mailbox, market, step, domain, send_at, sent_at, owner in rows:
+            table.campaign_id, table.planned_followups,
+        ).where(or_(table.state.in_(("scheduled", "sending")), table.sent_at >= since,
+                    table.planned_followups.is_not(None))))
+        for mailbox, market, step, domain, send_at, sent_at, owner, plan in rows:
             when = sent_at or send_at
             self._count(mailbox, market if owner == campaign_id else None, step, domain, when)
+            for booked in followup_plan.decode(plan):  # follow-ups not composed yet hold their slots
+                self._count(mailbox, None, 1, domain, booked.send_at)
         for domain_list in self.domain_times.values():
             domain_list.sort()
 

@@ -1,7 +1,9 @@
-"""Turn approved link requests into outbox rows: the pitch and its follow-ups, timed and composed.
+"""Turn approved link requests into outbox rows: the pitch timed and composed, its follow-ups booked.
 
 One path serves one request (`schedule_request`) and a whole market (`schedule_market`): rows are
-planned in memory and written with Core executemany, because 100k ORM objects cost seconds.
+planned in memory and written with Core executemany, because 100k ORM objects cost seconds. A
+follow-up's slot is booked now (caps and spacing count it) and its text is rendered and composed by
+the sender once the message before it has gone (`followups`), so a reply stops it before it exists.
 """
 
 from __future__ import annotations
@@ -16,18 +18,18 @@ from typing import Any
 from sqlalchemy import Table, select
 from sqlmodel import Session, col
 
-from outreach.core import dnc, forked
+from outreach.core import dnc, followup_plan, forked
 from outreach.core.bulk import big_write
 from outreach.core.campaign import Campaign, Market
 from outreach.core.compose import new_message_id
 from outreach.core.compose_skeleton import Skeleton
+from outreach.core.followup_texts import FollowupTexts
 from outreach.core.hot_loops import gc_paused
 from outreach.core.models import Prospect, utcnow
 from outreach.core.outbox_tables import OutboxMessage
 from outreach.core.planner import Planner
-from outreach.core.schedule_followups import approvals_read, followup_texts
 from outreach.core.schedule_run import MarketSetup, Pending, Run
-from outreach.core.schedule_writes import CHUNK, REQUESTS, write_run
+from outreach.core.schedule_writes import REQUESTS, write_run
 from outreach.core.send_accounts import MailboxSettings, mailbox_named
 from outreach.core.templates import Renderer
 from outreach.errors import SendingError, TemplateError
@@ -45,14 +47,17 @@ class ScheduleReport:
 
     requests: int
     messages: int
+    """Pitches composed and queued."""
     skipped: tuple[str, ...]
     """One line per request left approved, with the reason."""
+    followups: int = 0
+    """Follow-ups booked, composed once the message before each is sent."""
 
 
 _PENDING_COLUMNS = (REQUESTS.c.id, REQUESTS.c.campaign_id, REQUESTS.c.market, REQUESTS.c.prospect_id,
-                    REQUESTS.c.state, REQUESTS.c.subject, REQUESTS.c.body, REQUESTS.c.page_url,
-                    REQUESTS.c.anchor, PROSPECTS.c.email, PROSPECTS.c.contact_name, PROSPECTS.c.timezone,
-                    PROSPECTS.c.host, PROSPECTS.c.do_not_contact)
+                    REQUESTS.c.state, REQUESTS.c.subject, REQUESTS.c.body, PROSPECTS.c.email,
+                    PROSPECTS.c.contact_name, PROSPECTS.c.timezone, PROSPECTS.c.host,
+                    PROSPECTS.c.do_not_contact)
 
 
 def _pending(session: Session, *conditions: Any) -> list[Pending]:
@@ -86,6 +91,7 @@ def schedule_request(session: Session, campaign: Campaign, request_id: int, *, a
     if not found:
         raise SendingError(f"no link request #{request_id}")
     run = _start(session, campaign, found[0].campaign_id, mailboxes, actor, now, renderer, rng)
+    _check_followups(run, [found[0]])
     _write(run, [(found[0], _plan_request(run, found[0]))])
     query = select(OutboxMessage).where(col(OutboxMessage.request_id) == request_id).order_by(
         col(OutboxMessage.step))
@@ -106,20 +112,21 @@ def schedule_markets(session: Session, campaign: Campaign, campaign_id: int, mar
     """Queue the approved requests of several markets (None: all) in one run, sharing its counters."""
     tags = list(campaign.markets) if markets is None else [campaign.market(market).tag for market in markets]
     run = _start(session, campaign, campaign_id, mailboxes, actor, now, renderer, rng)
-    requests, messages, skipped = 0, 0, []
+    requests, messages, followups, skipped = 0, 0, 0, []
     # The collector would walk 100k requests' rows until they are written; SQLite's default page cache
     # holds a fraction of the requests the read and the updates go through.
     with gc_paused(), big_write(session.connection()):
         pending = _pending(session, REQUESTS.c.campaign_id == campaign_id, REQUESTS.c.market.in_(tags),
                            REQUESTS.c.state == "approved")
-        _load_prospects(run, pending)
+        _check_followups(run, pending)
         for part in _planned_parts(run, pending):
             planned = [outcome for outcome in part if not isinstance(outcome, str)]
             skipped += [outcome for outcome in part if isinstance(outcome, str)]
             write_run(session.connection(), campaign_id, planned, now=run.now, actor=run.actor)
             requests, messages = requests + len(planned), messages + sum(len(rows) for _, rows in planned)
+            followups += sum(followup_plan.count(row[-1]) for _, rows in planned for row in rows)
         session.expire_all()
-    return ScheduleReport(requests, messages, tuple(skipped))
+    return ScheduleReport(requests, messages, tuple(skipped), followups)
 
 
 Outcome = tuple[int, list[tuple[Any, ...]]] | str
@@ -128,11 +135,10 @@ Outcome = tuple[int, list[tuple[Any, ...]]] | str
 
 def _planned_parts(run: Run, pending: Sequence[Pending]) -> Iterator[list[Outcome]]:
     """Each request planned, in order: for a large run, in a forked child a part at a time while the
-    parent writes, once every follow-up's approval is read (the child has no database)."""
-    if len(pending) < FORK_FROM or not forked.can_fork() or not approvals_read(run, pending):
+    parent writes (the child reads nothing from the database)."""
+    if len(pending) < FORK_FROM or not forked.can_fork():
         yield [_outcome(run, request) for request in pending]
         return
-    run.offline = True
     yield from forked.forked_map(functools.partial(_outcome, run), pending, FORKED_PART)
 
 
@@ -140,20 +146,23 @@ def _outcome(run: Run, request: Pending) -> Outcome:
     """A request's planned rows, or why it cannot be scheduled."""
     try:
         return request.id, _plan_request(run, request)
-    # A template error here comes from this request's own data (a subject that would inject a header,
-    # a follow-up its prospect cannot fill): skip the request with why, and schedule the rest.
+    # A template error here comes from this request's own data (a subject that would inject a header):
+    # skip the request with why, and schedule the rest.
     except (SendingError, TemplateError) as exc:
         return f"request #{request.id}: {exc}"
 
 
-def _load_prospects(run: Run, pending: Sequence[Pending]) -> None:
-    """Read, in a few queries, the prospects of the requests whose market sends follow-ups."""
-    markets = {request.market for request in pending}
-    following = {tag for tag in markets if run.campaign.sending_for(tag).followups}
-    ids = [request.prospect_id for request in pending if request.market in following]
-    for start in range(0, len(ids), CHUNK):
-        query = select(Prospect).where(col(Prospect.id).in_(ids[start:start + CHUNK]))
-        run.prospects.update((prospect.id or 0, prospect) for prospect in run.session.scalars(query))
+def _check_followups(run: Run, pending: Sequence[Pending]) -> None:
+    """Read, once per market, whether its follow-ups' current text is approved (before any fork)."""
+    texts = FollowupTexts(run.session, run.campaign, run.renderer)
+    for tag in sorted({request.market for request in pending} - run.followup_errors.keys()):
+        try:
+            for number in range(1, len(run.campaign.sending_for(tag).followups) + 1):
+                texts.check(tag, number)
+        except (SendingError, TemplateError) as exc:
+            run.followup_errors[tag] = str(exc)
+        else:
+            run.followup_errors[tag] = None
 
 
 def _market_setup(run: Run, tag: str) -> MarketSetup:
@@ -171,27 +180,28 @@ def _market_setup(run: Run, tag: str) -> MarketSetup:
 
 
 def _plan_request(run: Run, request: Pending) -> list[tuple[Any, ...]]:
-    """The outbox rows of one request (values in ROW_COLUMNS order): times planned, bytes composed."""
+    """The pitch's outbox row (values in ROW_COLUMNS order): its time planned, its bytes composed, and
+    its follow-ups' slots booked in the plan it carries."""
     address = _recipient(run, request)
     setup = _market_setup(run, request.market)
-    market, box, skeleton = setup.market, setup.box, setup.skeleton
-    texts = [(request.subject or "", request.body or ""),
-             *followup_texts(run, request, market, setup.sending)]
+    refused = run.followup_errors.get(request.market)
+    if refused:
+        raise SendingError(refused)
+    market, box = setup.market, setup.box
     timezone = request.timezone or market.timezone
     domain = address.rpartition("@")[2].lower()
-    rows: list[tuple[Any, ...]] = []
-    root: str | None = None
-    when: datetime | None = None
-    for step, (subject, body) in enumerate(texts):
-        delay = setup.sending.followups[step - 1] if step else 0
-        when = _when(run, market, timezone, box.name, domain, when, delay)
-        message_id, token = new_message_id(setup.own_domain)
-        composed = skeleton.compose(address, request.contact_name, subject, body, message_id, token, root)
-        rows.append((request.id, request.prospect_id, market.tag, step, box.name, message_id,
-                     box.from_address, address, domain, timezone, subject, when, delay, composed.content,
-                     composed.sha256, composed.smtputf8, root))
-        root = root or message_id
-    return rows
+    when = _when(run, market, timezone, box.name, domain, None, 0)
+    plan, previous = [], when
+    for delay in setup.sending.followups:
+        previous = _when(run, market, timezone, box.name, domain, previous, delay)
+        plan.append(followup_plan.PlannedStep(delay, previous))
+    message_id, token = new_message_id(setup.own_domain)
+    subject = request.subject or ""
+    composed = setup.skeleton.compose(address, request.contact_name, subject, request.body or "", message_id,
+                                      token)
+    return [(request.id, request.prospect_id, market.tag, 0, box.name, message_id, box.from_address, address,
+             domain, timezone, subject, when, 0, composed.content, composed.sha256, composed.smtputf8, None,
+             followup_plan.encode(plan))]
 
 
 def _recipient(run: Run, request: Pending) -> str:

@@ -11,7 +11,6 @@ from sqlmodel import Session
 from outreach.core import dnc
 from outreach.core.campaign import Campaign, Market
 from outreach.core.compose_skeleton import Skeleton
-from outreach.core.models import Prospect
 from outreach.core.planner import Planner
 from outreach.core.send_accounts import MailboxSettings
 from outreach.core.send_settings import SendingSettings
@@ -29,8 +28,6 @@ class Pending:
     state: str
     subject: str | None
     body: str | None
-    page_url: str
-    anchor: str
     email: str | None
     contact_name: str | None
     timezone: str | None
@@ -61,9 +58,7 @@ class Run:
     now: datetime
     actor: str
     blocklist: dnc.Blocklist
-    approved_sources: dict[tuple[str, str, str, str], bool] = field(default_factory=dict)
     markets: dict[str, MarketSetup] = field(default_factory=dict)
-    offline: bool = False
-    """Planning in a forked child: the database is the parent's, so approvals must be known up front."""
-    prospects: dict[int, Prospect] = field(default_factory=dict)
-    """Prospects whose follow-ups are rendered, read in bulk before planning (not one query each)."""
+    followup_errors: dict[str, str | None] = field(default_factory=dict)
+    """Per market, why its follow-ups cannot be booked (text not approved), read before planning: a
+    forked planner has no database."""

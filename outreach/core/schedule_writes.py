@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Column, Connection, MetaData, Table, update
 
+from outreach.core import followup_plan
 from outreach.core.bulk import bulk_insert
 from outreach.core.models import AuditEntry, LinkRequest
 from outreach.core.outbox_tables import OutboxMessage
@@ -18,9 +19,10 @@ REQUESTS: Table = LinkRequest.__table__  # type: ignore[attr-defined]
 AUDIT: Table = AuditEntry.__table__  # type: ignore[attr-defined]
 ROW_COLUMNS = ("request_id", "prospect_id", "market", "step", "mailbox", "message_id", "sender",
                "recipient", "recipient_domain", "timezone", "subject", "send_at", "delay_days", "content",
-               "content_sha256", "smtputf8", "thread_root")
+               "content_sha256", "smtputf8", "thread_root", "planned_followups")
 """One outbox row's own values, in order (the run's shared ones are added at insert)."""
 _SEND_AT = ROW_COLUMNS.index("send_at")
+_PLAN = ROW_COLUMNS.index("planned_followups")
 CHUNK = 5000
 """Ids per `IN (…)` list (SQLite limits bound parameters)."""
 SHORTEST_RANGE = 32
@@ -28,7 +30,8 @@ SHORTEST_RANGE = 32
 the same rows named in `IN` lists)."""
 
 
-_AUDIT_DETAIL = '{"from": "approved", "to": "scheduled", "messages": %d, "first_send_at": "%s"}'
+_AUDIT_DETAIL = ('{"from": "approved", "to": "scheduled", "messages": %d, "followups_planned": %d, '
+                 '"first_send_at": "%s"}')
 """json.dumps of the audit detail dict below, for its keys in that order and an ISO timestamp."""
 _SAMPLE = datetime(2026, 3, 29, 1, 2, 3, 4005, tzinfo=UTC)
 
@@ -75,18 +78,24 @@ def _record_run(connection: Connection, campaign_id: int, planned: Planned, *, n
     _mark_scheduled(connection, [request_id for request_id, _ in planned], now)
     details: list[Any]
     if _stores_natively(connection):
-        details = [_AUDIT_DETAIL % (len(request_rows), request_rows[0][_SEND_AT].isoformat())
-                   for _, request_rows in planned]
+        details = [_AUDIT_DETAIL % (len(request_rows), _planned(request_rows),
+                                    request_rows[0][_SEND_AT].isoformat()) for _, request_rows in planned]
         stored_now: Any = sqlite_stamp(now)
         audit = _RAW[AUDIT.name]
     else:
         details = [{"from": "approved", "to": "scheduled", "messages": len(request_rows),
+                    "followups_planned": _planned(request_rows),
                     "first_send_at": request_rows[0][_SEND_AT].isoformat()} for _, request_rows in planned]
         stored_now, audit = now, AUDIT
     audit_rows = [(str(request_id), detail) for (request_id, _), detail in zip(planned, details, strict=True)]
     bulk_insert(connection, audit, ("object_id", "detail"), audit_rows,
                 {"at": stored_now, "actor": actor, "action": "request.state", "object_type": "request",
                  "campaign_id": campaign_id})
+
+
+def _planned(rows: Sequence[tuple[Any, ...]]) -> int:
+    """How many follow-ups a request's rows book without composing them yet."""
+    return sum(followup_plan.count(row[_PLAN]) for row in rows)
 
 
 def sqlite_stamp(value: datetime) -> str:

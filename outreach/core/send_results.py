@@ -77,6 +77,7 @@ def settle_failed(session: Session, message: OutboxMessage, at: datetime, reply:
     """A permanent refusal: the message fails, the rest of its sequence stops, and a hard bounce
     (5xx for the recipient) suppresses the address."""
     message.state, message.smtp_reply, message.updated_at = "failed", reply[:500], at
+    message.planned_followups = None  # nothing follows a message that never arrived
     session.add(message)
     _log(session, message, at, "bounced" if hard else "failed", reply)
     if hard:

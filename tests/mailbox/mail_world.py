@@ -8,6 +8,8 @@ from pathlib import Path
 
 from sqlmodel import select
 
+from outreach.core import followup_plan
+from outreach.core.followups import compose_followups
 from outreach.core.outbox_tables import OutboxMessage
 from outreach.core.schedule import schedule_request
 from outreach.core.send_results import settle_sent, settle_uncertain
@@ -18,7 +20,8 @@ MESSAGES = Path(__file__).parent / "messages"
 
 @dataclass
 class Sent:
-    """One request whose pitch went out, with its follow-ups still waiting."""
+    """One request whose pitch went out, with its first follow-up composed and waiting (the second
+    is booked on it)."""
 
     request_id: int
     prospect_id: int
@@ -53,6 +56,11 @@ class MailWorld:
             pitch = rows[0]
             pitch.attempts = 1
             (settle_sent if state == "sent" else settle_uncertain)(session, pitch, NOW, "250 2.0.0 queued")
+            # as the sender does once a pitch has gone: its first follow-up is composed and waits
+            compose_followups(session, world.campaign, world.campaign_id, [mailbox()],
+                              renderer=world.renderer(), ids=[pitch.id or 0], now=NOW)
+            rows = list(session.exec(select(OutboxMessage).where(OutboxMessage.request_id == request_id)
+                                     .order_by(OutboxMessage.step)).all())
         self.ids[f"<{fixture_id}>".encode()] = rows[0].message_id.encode()
         for fixture, row in zip(followup_ids, rows[1:], strict=False):
             self.ids[f"<{fixture}>".encode()] = row.message_id.encode()
@@ -71,3 +79,10 @@ class MailWorld:
             rows = session.exec(select(OutboxMessage).where(OutboxMessage.request_id == request_id)
                                 .order_by(OutboxMessage.step)).all()
             return [(row.step, row.state, row.stop_reason) for row in rows]
+
+    def booked(self, request_id: int) -> int:
+        """How many follow-ups of a request are booked but not composed yet."""
+        with self.world.store.transaction() as session:
+            plans = session.exec(select(OutboxMessage.planned_followups)
+                                 .where(OutboxMessage.request_id == request_id)).all()
+            return sum(followup_plan.count(plan) for plan in plans)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from outreach.core import audit, outbox
+from outreach.core import audit, followup_plan, outbox
 from outreach.core.models import LinkRequest, Suppression
 from outreach.core.outbox_tables import OutboxMessage
 from outreach.core.schedule import schedule_request
@@ -29,23 +29,43 @@ def schedule(world: World, request_id: int) -> list[OutboxMessage]:
                                 now=NOW, renderer=world.renderer(), rng=random.Random(1))
 
 
-def test_scheduling_queues_the_pitch_and_its_follow_ups_in_one_thread(world: World) -> None:
+def test_scheduling_queues_the_pitch_and_books_its_follow_ups_in_order(world: World) -> None:
     request_id = world.request()
     rows = schedule(world, request_id)
-    assert [row.step for row in rows] == [0, 1, 2]
-    assert all(row.state == "scheduled" for row in rows)
-    assert rows[0].send_at < rows[1].send_at < rows[2].send_at
-    pitch, first, second = (message_from_bytes(row.content, policy=policy.default) for row in rows)
-    assert pitch["Subject"] == "Datos de nómina para El Diario"
-    assert first["Subject"] == "RE: Datos de nómina para El Diario" or first["Subject"].startswith("Re: ")
-    assert first["In-Reply-To"] == rows[0].message_id == second["In-Reply-To"]
-    assert second["References"] == rows[0].message_id
+    assert [(row.step, row.state) for row in rows] == [(0, "scheduled")]
+    booked = followup_plan.decode(rows[0].planned_followups)
+    assert [step.delay_days for step in booked] == [3, 5]
+    assert rows[0].send_at < booked[0].send_at < booked[1].send_at
     with world.store.transaction() as session:
         assert session.get(LinkRequest, request_id).state == "scheduled"
 
 
+def test_each_follow_up_is_composed_in_the_thread_once_the_message_before_is_sent(world: World) -> None:
+    request_id = world.request()
+    pitch = schedule(world, request_id)[0]
+    booked = followup_plan.decode(pitch.planned_followups)
+    assert world.sent(pitch.id or 0).composed == 1
+    rows = world.messages(request_id)
+    assert [(row.step, row.state) for row in rows] == [(0, "sent"), (1, "scheduled")]
+    assert rows[0].planned_followups is None
+    assert (rows[1].send_at, rows[1].delay_days) == (booked[0].send_at, 3)  # sent on time: its booked slot
+    assert followup_plan.decode(rows[1].planned_followups) == booked[1:]
+    world.sent(rows[1].id or 0)
+    rows = world.messages(request_id)
+    assert [row.state for row in rows] == ["sent", "sent", "scheduled"]
+    assert rows[2].send_at == booked[1].send_at and rows[2].planned_followups is None
+    pitch_mail, first, second = (message_from_bytes(row.content, policy=policy.default) for row in rows)
+    assert pitch_mail["Subject"] == "Datos de nómina para El Diario"
+    assert first["Subject"] == second["Subject"] == "Re: Datos de nómina para El Diario"
+    assert first["In-Reply-To"] == rows[0].message_id == second["In-Reply-To"]
+    assert second["References"] == rows[0].message_id == rows[2].thread_root
+    assert "Gracias por su tiempo" in second.get_body(("plain",)).get_content()
+
+
 def test_messages_are_found_by_message_id_with_or_without_brackets(world: World) -> None:
-    rows = schedule(world, world.request())
+    request_id = world.request()
+    world.sent(schedule(world, request_id)[0].id or 0)
+    rows = world.messages(request_id)
     with world.store.transaction() as session:
         found = outbox.find_by_message_ids(session, [rows[1].message_id.strip("<>"), "<other@x.com>"])
         assert [message.id for message in found] == [rows[1].id]
@@ -97,9 +117,12 @@ def test_not_delivered_fails_the_message_and_stops_its_follow_ups(world: World) 
     with world.store.transaction() as session:
         outbox.resolve_uncertain(session, rows[0].id, delivered=False, actor="maria")
     with world.store.transaction() as session:
-        states = [m.state for m in session.exec(select(OutboxMessage).order_by(OutboxMessage.step)).all()]
-        assert states == ["failed", "stopped", "stopped"]
+        rows = session.exec(select(OutboxMessage).order_by(OutboxMessage.step)).all()
+        assert [(m.state, m.planned_followups) for m in rows] == [("failed", None)]
         assert session.get(LinkRequest, rows[0].request_id).state == "cancelled"
+        entries = audit.entries(session, object_type="request", object_id=str(rows[0].request_id))
+        stop = next(entry for entry in entries if entry.action == "outbox.stop")
+        assert (stop.detail["reason"], stop.detail["steps"]) == ("not-delivered", [1, 2])
 
 
 def test_a_hard_bounce_suppresses_the_address_and_stops_the_sequence(world: World) -> None:
@@ -108,7 +131,8 @@ def test_a_hard_bounce_suppresses_the_address_and_stops_the_sequence(world: Worl
         outbox.record_bounce(session, rows[0].id, hard=True, actor="mailbox", reply="550 5.1.1 no such user")
     with world.store.transaction() as session:
         assert session.exec(select(Suppression.reason)).all() == ["hard-bounce"]
-        assert {m.state for m in session.exec(select(OutboxMessage)).all()} == {"stopped"}
+        assert {(m.state, m.planned_followups) for m in session.exec(select(OutboxMessage)).all()} == {
+            ("stopped", None)}
 
 
 def test_only_approved_requests_are_scheduled(world: World) -> None:

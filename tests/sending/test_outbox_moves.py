@@ -36,7 +36,7 @@ def world(tmp_path: Path, any_url: str) -> World:
 
 
 def queue(world: World, box: MailboxSettings, *emails: str, market: str = "es-MX") -> list[OutboxMessage]:
-    """Schedule one approved request (pitch and follow-up) per address from `box`."""
+    """Schedule one approved request per address from `box`: its pitch (its follow-up is booked)."""
     world.approve_templates(market, "followup-1")
     rows: list[OutboxMessage] = []
     for number, email in enumerate(emails):
@@ -45,6 +45,12 @@ def queue(world: World, box: MailboxSettings, *emails: str, market: str = "es-MX
             rows += schedule_request(session, world.campaign, request_id, actor="maria", mailboxes=[box],
                                      now=NOW, renderer=world.renderer(), rng=random.Random(number))
     return rows
+
+
+def followup(world: World, pitch: OutboxMessage, box: MailboxSettings = OLD) -> OutboxMessage:
+    """Send the pitch from `box` and return the follow-up then composed for it there."""
+    assert world.sent(pitch.id or 0, mailboxes=[box]).composed == 1
+    return world.messages(pitch.request_id)[1]
 
 
 def set_state(world: World, outbox_id: int, state: str) -> None:
@@ -66,29 +72,31 @@ def move(world: World, source: str = "old", target: str = "new", market: str | N
 
 
 def test_stranded_messages_are_counted_per_mailbox_and_market_due_or_not(world: World) -> None:
-    queue(world, OLD, "ana@diario.mx", "eva@norte.mx")
+    ana, _ = queue(world, OLD, "ana@diario.mx", "eva@norte.mx")
     queue(world, OLD, "pau@diari.es", market="es-ES")
     queue(world, mailbox(), "luis@tijuana.mx")
-    first = min(all_rows(world))
-    set_state(world, first, "sent")
+    followup(world, ana)  # ana's pitch has gone; her follow-up waits on 'old' with eva's pitch
     with world.store.transaction() as session:
         found = stranded(session, world.campaign_id, [mailbox(), NEW], LATER)
-        assert found == [Stranded("old", "es-ES", 2, 2), Stranded("old", "es-MX", 3, 3)]
+        assert found == [Stranded("old", "es-ES", 1, 1), Stranded("old", "es-MX", 2, 2)]
         waiting_only = stranded(session, world.campaign_id, [mailbox()], NOW)
         assert [(item.market, item.due) for item in waiting_only] == [("es-ES", 0), ("es-MX", 0)]
         assert stranded(session, world.campaign_id, [mailbox(), OLD], LATER) == []
         assert len(stranded(session, world.campaign_id, [], LATER)) == 3
     warning = found[1].warning()
-    assert "mailbox 'old' is not in settings: 3 es-MX message(s) wait for it, 3 due now" in warning
+    assert "mailbox 'old' is not in settings: 2 es-MX message(s) wait for it, 2 due now" in warning
     assert "outreach outbox move --from old --to MAILBOX --market es-MX" in warning
 
 
 def test_a_move_re_composes_for_the_new_sender_and_keeps_the_approved_message(world: World) -> None:
-    before = {row.id: row for row in queue(world, OLD, "ana@diario.mx")}
+    ana, eva = queue(world, OLD, "ana@diario.mx", "eva@norte.mx")
+    before = {row.id: row for row in (followup(world, ana), eva)}
     report = move(world)
     assert (report.moved, report.by_market, report.sender) == (2, {"es-MX": 2}, "pablo@site.com")
-    for outbox_id, row in all_rows(world).items():
-        old = before[outbox_id]
+    rows = all_rows(world)
+    assert (rows[ana.id].mailbox, rows[ana.id].state) == ("old", "sent")
+    for outbox_id, old in before.items():
+        row = rows[outbox_id]
         assert (row.mailbox, row.sender, row.state) == ("new", "pablo@site.com", "scheduled")
         assert (row.message_id, row.send_at, row.subject, row.thread_root) == (
             old.message_id, old.send_at, old.subject, old.thread_root)
@@ -109,20 +117,20 @@ def test_a_move_re_composes_for_the_new_sender_and_keeps_the_approved_message(wo
 
 @pytest.mark.parametrize("state", ["sending", "sent", "uncertain", "failed", "stopped"])
 def test_only_scheduled_messages_move(world: World, state: str) -> None:
-    pitch, followup = queue(world, OLD, "ana@diario.mx")
+    pitch, other = queue(world, OLD, "ana@diario.mx", "eva@norte.mx")
     set_state(world, pitch.id, state)
     assert move(world).moved == 1
     rows = all_rows(world)
     assert (rows[pitch.id].mailbox, rows[pitch.id].content) == ("old", pitch.content)
-    assert rows[followup.id].mailbox == "new"
+    assert rows[other.id].mailbox == "new"
 
 
 def test_a_move_can_take_one_market(world: World) -> None:
     queue(world, OLD, "ana@diario.mx")
     queue(world, OLD, "pau@diari.es", market="es-ES")
-    assert move(world, market="es-ES").by_market == {"es-ES": 2}
+    assert move(world, market="es-ES").by_market == {"es-ES": 1}
     assert sorted((row.market, row.mailbox) for row in all_rows(world).values()) == [
-        ("es-ES", "new"), ("es-ES", "new"), ("es-MX", "old"), ("es-MX", "old")]
+        ("es-ES", "new"), ("es-MX", "old")]
     with pytest.raises(NotFoundError, match="unknown market 'fr-FR'"):
         move(world, market="fr-FR")
 
@@ -219,3 +227,20 @@ async def test_moved_messages_go_out_from_the_new_mailbox_with_their_message_ids
     with world.store.transaction() as session:
         logged = session.exec(select(SendLogEntry.mailbox, SendLogEntry.outcome)).all()
     assert logged == [("new", "sent"), ("new", "sent")]
+
+
+def test_a_moved_pitch_takes_its_booked_follow_up_along(world: World) -> None:
+    [pitch] = queue(world, OLD, "ana@diario.mx")
+    move(world)
+    moved = all_rows(world)[pitch.id]
+    assert moved.planned_followups == pitch.planned_followups is not None
+    composed = followup(world, moved, NEW)
+    assert (composed.mailbox, composed.sender, composed.thread_root) == ("new", "pablo@site.com",
+                                                                          pitch.message_id)
+
+
+def test_a_follow_up_whose_pitch_went_from_a_mailbox_since_removed_goes_from_the_market_s(
+        world: World) -> None:
+    [pitch] = queue(world, OLD, "ana@diario.mx")
+    composed = followup(world, pitch, mailbox())
+    assert (composed.mailbox, composed.sender) == ("default", "lucia@site.com")

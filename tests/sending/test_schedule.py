@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from outreach.core import dnc
+from outreach.core import dnc, followup_plan
 from outreach.core.forget import forget
 from outreach.core.mailer import SendLoop
 from outreach.core.models import LinkRequest
@@ -59,7 +59,13 @@ def test_pitches_land_in_the_recipient_s_window_with_jitter(tmp_path: Path, sqli
     assert any(row.send_at.second for row in rows), "jitter: not all on the minute"
 
 
-def test_the_mailbox_cap_counts_follow_ups_and_holds_across_runs(tmp_path: Path, sqlite_url: str) -> None:
+def booked(rows: list[OutboxMessage]) -> list[followup_plan.PlannedStep]:
+    """The follow-ups the rows book without composing them yet."""
+    return [step for row in rows for step in followup_plan.decode(row.planned_followups)]
+
+
+def test_the_mailbox_cap_counts_booked_follow_ups_and_holds_across_runs(tmp_path: Path,
+                                                                        sqlite_url: str) -> None:
     world = make(tmp_path, sqlite_url, followups=[1])
     world.approve_templates("es-MX", "followup-1")
     for number in range(4):
@@ -68,10 +74,11 @@ def test_the_mailbox_cap_counts_follow_ups_and_holds_across_runs(tmp_path: Path,
     for number in range(4, 6):
         world.request(email=f"e{number}@m{number}.mx")
     rows = queue_all(world, daily_cap=3)
-    assert len(rows) == 12
-    per_day = Counter(row.send_at.date() for row in rows)
+    times = [row.send_at for row in rows] + [step.send_at for step in booked(rows)]
+    assert (len(rows), len(times)) == (6, 12)
+    per_day = Counter(when.date() for when in times)
     assert max(per_day.values()) == 3
-    assert any(row.step == 1 for row in rows if per_day[row.send_at.date()] == 3)
+    assert any(per_day[step.send_at.date()] == 3 for step in booked(rows))
 
 
 def test_one_recipient_domain_is_spaced_out(tmp_path: Path, sqlite_url: str) -> None:
@@ -99,17 +106,24 @@ def test_follow_ups_wait_business_days_and_thread_under_the_market_s_prefix(
     world = make(tmp_path, sqlite_url, followups=[3, 5], reply_prefix="RE: ")
     world.approve_templates("es-MX", "followup-1", "followup-2")
     world.request(email="ana@diario.mx", subject="Datos para El Diario")
-    pitch, first, second = queue_all(world)
+    [pitch] = queue_all(world)
     mexico = ZoneInfo("America/Mexico_City")
-    assert (first.delay_days, second.delay_days) == (3, 5)
+    first_booked, second_booked = booked([pitch])
+    assert (first_booked.delay_days, second_booked.delay_days) == (3, 5)
     working = [pitch.send_at.astimezone(mexico).date()]
     day = working[0]
     while len(working) < 9:
         day += timedelta(days=1)
         if day.weekday() < 4:
             working.append(day)
-    assert first.send_at.astimezone(mexico).date() == working[3]
-    assert second.send_at.astimezone(mexico).date() == working[8]
+    assert first_booked.send_at.astimezone(mexico).date() == working[3]
+    assert second_booked.send_at.astimezone(mexico).date() == working[8]
+    world.sent(pitch.id or 0)
+    first = world.messages(pitch.request_id)[1]
+    world.sent(first.id or 0)
+    second = world.messages(pitch.request_id)[2]
+    assert (first.send_at, second.send_at) == (first_booked.send_at, second_booked.send_at)
+    assert (first.delay_days, second.delay_days) == (3, 5)
     parsed = message_from_bytes(second.content, policy=policy.default)
     assert parsed["Subject"] == "RE: Datos para El Diario"
     assert parsed["In-Reply-To"] == pitch.message_id == second.thread_root
@@ -171,9 +185,10 @@ def test_stage_changes_and_do_not_contact_stop_waiting_messages(tmp_path: Path, 
             change_stage(session, rows[0].prospect_id, "replied", actor="maria")
         else:
             dnc.add_entry(session, "ana@diario.mx", reason="asked", actor="maria")
-    states = {(row.recipient, row.step): (row.state, row.stop_reason) for row in all_rows(world)}
-    assert states[("ana@diario.mx", 0)] == states[("ana@diario.mx", 1)] == ("stopped", reason)
-    assert states[("luis@otro.mx", 1)] == ("scheduled", None)
+    states = {row.recipient: (row.state, row.stop_reason, row.planned_followups) for row in all_rows(world)}
+    assert states["ana@diario.mx"] == ("stopped", reason, None)
+    assert states["luis@otro.mx"] == ("scheduled", None, rows[1].planned_followups)
+    assert rows[1].planned_followups
     with world.store.transaction() as session:
         assert session.get(LinkRequest, rows[0].request_id).state == "cancelled"
 
@@ -185,7 +200,9 @@ def test_moving_to_pitched_keeps_the_follow_ups(tmp_path: Path, sqlite_url: str)
     rows = queue_all(world)
     with world.store.transaction() as session:
         change_stage(session, rows[0].prospect_id, "pitched", actor="maria")
-    assert {row.state for row in all_rows(world)} == {"scheduled"}
+    assert [(row.state, row.planned_followups) for row in all_rows(world)] == [
+        ("scheduled", rows[0].planned_followups)]
+    assert rows[0].planned_followups
 
 
 def test_forget_erases_the_messages_of_the_forgotten(tmp_path: Path, sqlite_url: str) -> None:
@@ -202,13 +219,14 @@ async def test_a_late_pitch_pushes_its_follow_up_back(tmp_path: Path, sqlite_url
     world = make(tmp_path, sqlite_url, followups=[2])
     world.approve_templates("es-MX", "followup-1")
     world.request()
-    pitch, follow = queue_all(world)
-    late = follow.send_at + timedelta(hours=1)
+    [pitch] = queue_all(world)
+    late = booked([pitch])[0].send_at + timedelta(hours=1)
     mailer = MemoryMailer()
     sender = SendLoop(world.store.engine, world.campaign, world.campaign_id, [mailbox()], worker="w",
                       mailer_for=lambda _box: mailer, clock=lambda: late)
     report = await sender.run_once()
     assert report.outcomes == {"sent": 1}, "the follow-up waits for its own delay after the real send"
+    assert report.followups.composed == 1
     moved = all_rows(world)[1]
     mexico = ZoneInfo("America/Mexico_City")
     assert moved.send_at.astimezone(mexico).date() > late.astimezone(mexico).date()

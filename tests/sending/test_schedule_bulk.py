@@ -7,7 +7,6 @@ import random
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import select
 
 from outreach.core import dnc, schedule_writes
@@ -15,22 +14,6 @@ from outreach.core.models import LinkRequest
 from outreach.core.schedule import schedule_market
 from outreach.core.schedule_writes import consecutive_runs
 from tests.sending.world import NOW, World, mailbox, sending_campaign
-
-
-def test_follow_ups_read_their_prospects_in_one_query_not_one_each(tmp_path: Path) -> None:
-    world = World.make(tmp_path / "ws", f"sqlite:///{tmp_path / 'outreach.db'}",
-                       sending_campaign(followups=[3, 5]))
-    world.approve_templates("es-MX", "followup-1", "followup-2")
-    for number in range(6):
-        world.request(email=f"e{number}@m{number % 2}.mx", contact=f"Zoë Núñez {number}")
-    statements: list[str] = []
-    event.listen(world.store.engine, "before_cursor_execute",
-                 lambda *args: statements.append(args[2]) if "FROM prospect" in args[2] else None)
-    with world.store.transaction() as session:
-        report = schedule_market(session, world.campaign, world.campaign_id, "es-MX", actor="maria",
-                                 mailboxes=[mailbox()], now=NOW, renderer=world.renderer(), rng=random.Random(5))
-    assert report.messages == 18 and not report.skipped, report.skipped
-    assert len(statements) == 1, statements
 
 
 @pytest.mark.parametrize(("ids", "shortest", "ranges", "loose"), [

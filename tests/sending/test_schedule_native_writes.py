@@ -34,7 +34,8 @@ def _written(tmp_path: Path, native: bool, monkeypatch: pytest.MonkeyPatch) -> t
         rows = [(request_id, 1, "es-MX", step, "default", f"<t{number}{step}@site.com>", "press@site.com",
                  f"e{number}@m{number}.mx", f"m{number}.mx", "America/Mexico_City", f"Asunto ñ {number}",
                  when + timedelta(days=step), 3 * step, f"cuerpo {number}".encode() + bytes([0, 255]),
-                 f"{number:064x}", bool(number % 2), f"<t{number}0@site.com>" if step else None)
+                 f"{number:064x}", bool(number % 2), f"<t{number}0@site.com>" if step else None,
+                 "3@2026-11-20T15:04:05 5@2026-11-27T10:00:00" if number % 2 else None)
                 for step in range(1 + number % 3)]
         planned.append((request_id, rows))
     with world.store.transaction() as session:

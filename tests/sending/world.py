@@ -8,11 +8,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlmodel import col, select
+
 from outreach.core import review
 from outreach.core.campaign import Campaign
 from outreach.core.campaign_file import load_campaign
+from outreach.core.followups import FollowupReport, compose_followups
 from outreach.core.models import LinkRequest, Prospect
+from outreach.core.outbox_tables import OutboxMessage
 from outreach.core.send_accounts import MailboxSettings
+from outreach.core.send_results import settle_sent
 from outreach.core.store import Store
 from outreach.core.templates import Renderer
 from tests.campaigns import base_campaign
@@ -99,3 +104,20 @@ class World:
             session.add(request)
             session.flush()
             return request.id or 0
+
+    def sent(self, outbox_id: int, at: datetime | None = None,
+             mailboxes: list[MailboxSettings] | None = None) -> FollowupReport:
+        """Settle a message as sent (at its planned time unless told), as the sender does, and compose
+        its next follow-up as the sender does right after."""
+        with self.store.transaction() as session:
+            message = session.get(OutboxMessage, outbox_id)
+            assert message is not None
+            settle_sent(session, message, at or message.send_at, "250 2.0.0 OK")
+            return compose_followups(session, self.campaign, self.campaign_id, mailboxes or [mailbox()],
+                                     renderer=self.renderer(), ids=[outbox_id], now=at or message.send_at)
+
+    def messages(self, request_id: int) -> list[OutboxMessage]:
+        """The request's outbox rows, pitch first."""
+        with self.store.transaction() as session:
+            query = select(OutboxMessage).where(col(OutboxMessage.request_id) == request_id)
+            return list(session.exec(query.order_by(col(OutboxMessage.step))).all())

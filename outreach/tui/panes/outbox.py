@@ -137,9 +137,9 @@ class OutboxPane(Widget):
         queue = self.query_one("#outbox-queue", DataTable)
         queue.clear()
         for row in view.queue:
-            queue.add_row(str(row.id), row.market, row.step, row.state, row.recipient,
+            queue.add_row(row.label.lstrip("#"), row.market, row.step, row.state, row.recipient,
                           f"{row.send_at_local:%a %Y-%m-%d %H:%M} {row.timezone}",
-                          f"{row.send_at_utc:%Y-%m-%d %H:%M}", row.mailbox, row.note[:20], key=str(row.id))
+                          f"{row.send_at_utc:%Y-%m-%d %H:%M}", row.mailbox, row.note[:20], key=row.key)
         uncertain = self.query_one("#outbox-uncertain", DataTable)
         uncertain.clear()
         for row in view.uncertain:
@@ -177,8 +177,7 @@ class OutboxPane(Widget):
         try:
             with workspace.store.transaction() as session:
                 outbox.resolve_uncertain(session, outbox_id, delivered=delivered,
-                                         actor=workspace.settings.user, note="resolved in the app",
-                                         campaign=workspace.campaign)
+                                         actor=workspace.settings.user, note="resolved in the app")
         except (OutreachError, SQLAlchemyError) as exc:
             self.app.call_from_thread(self._failed, exc, "Cannot resolve")
             return

@@ -1,0 +1,48 @@
+"""A sequence's follow-ups before they are composed: each one's business-day delay and planned time.
+
+Scheduling books every follow-up's slot (caps and spacing count it) but composes only the pitch; the
+plan rides on the newest message of the sequence as text like `3@2026-11-25T15:04:05 4@…`, and the
+next follow-up is rendered and composed from approved text once that message is sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from outreach.errors import SendingError
+
+
+@dataclass(frozen=True)
+class PlannedStep:
+    """One follow-up still to compose: its delay after the message before it, and its booked time."""
+
+    delay_days: int
+    send_at: datetime
+
+
+def encode(steps: Sequence[PlannedStep]) -> str | None:
+    """The plan as stored (None when nothing follows)."""
+    if not steps:
+        return None
+    return " ".join(f"{step.delay_days}@{step.send_at.astimezone(UTC):%Y-%m-%dT%H:%M:%S}" for step in steps)
+
+
+def decode(text: str | None) -> list[PlannedStep]:
+    """The stored plan's steps, next first."""
+    if not text:
+        return []
+    steps = []
+    for item in text.split():
+        delay, _, stamp = item.partition("@")
+        try:
+            steps.append(PlannedStep(int(delay), datetime.fromisoformat(stamp).replace(tzinfo=UTC)))
+        except ValueError as exc:
+            raise SendingError(f"a follow-up plan is unreadable: {item!r}") from exc
+    return steps
+
+
+def count(text: str | None) -> int:
+    """How many follow-ups the stored plan holds, without parsing the times."""
+    return len(text.split()) if text else 0

@@ -1,0 +1,55 @@
+"""A follow-up's text: rendered for one prospect from approved text only, approvals read once per version.
+
+Scheduling checks each market's follow-ups before it books them; the sender renders each one when the
+message before it has gone, and checks the approval of the very text it rendered from.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from outreach.core import review
+from outreach.core.campaign import Campaign
+from outreach.core.locale_folders import SUBJECT, TemplateSource
+from outreach.core.templates import RenderedMessage, Renderer
+from outreach.errors import SendingError
+
+
+def followup_name(number: int) -> str:
+    """The template of the `number`th follow-up (1-based)."""
+    return f"followup-{number}"
+
+
+class FollowupTexts:
+    """Follow-up bodies of a campaign's markets, refused unless their current text is approved."""
+
+    def __init__(self, session: Session, campaign: Campaign, renderer: Renderer) -> None:
+        self.session, self.campaign, self.renderer = session, campaign, renderer
+        self._approved: dict[tuple[str, str, str, str], bool] = {}
+
+    def check(self, tag: str, number: int) -> None:
+        """SendingError unless the follow-up's current text is approved (TemplateError if it does not
+        compile)."""
+        message = followup_name(number)
+        subject, body = (self.renderer.compile(tag, name)[0] for name in (SUBJECT, message))
+        self._require(tag, message, subject, body)
+
+    def body(self, tag: str, number: int, context: dict[str, Any]) -> str:
+        """The follow-up's body rendered with a prospect's context, from approved text only."""
+        message = followup_name(number)
+        source, text = self.renderer.render_template(tag, message, context)
+        self._require(tag, message, self.renderer.compile(tag, SUBJECT)[0], source)
+        return text.strip("\n") + "\n"
+
+    def _require(self, tag: str, message: str, subject: TemplateSource, body: TemplateSource) -> None:
+        """Refuse text whose approval does not cover these exact versions (looked up once per version)."""
+        key = (tag, message, subject.content_hash, body.content_hash)
+        if key not in self._approved:
+            rendered = RenderedMessage(tag, message, "", "", subject, body)
+            approval = review.rendered_approval(self.session, self.campaign, rendered,
+                                                library=self.renderer.library)
+            self._approved[key] = approval.sendable
+        if not self._approved[key]:
+            raise SendingError(f"{tag} {message} is not approved for its current text")
