@@ -143,11 +143,12 @@ def run(args: argparse.Namespace, folder: Path) -> None:
 
 
 def compose_first_followups(store: Store, campaign: Campaign, campaign_id: int) -> None:
-    """Mark every pitch sent at its planned time and time composing the first follow-ups, as a sender
-    does after its batches."""
+    """Mark every pitch sent at its planned time (and its request `sent`, as settling does) and time
+    composing the first follow-ups, as a sender does after its batches."""
     with store.transaction() as session:
         session.execute(update(OutboxMessage).where(OutboxMessage.step == 0)  # type: ignore[arg-type]
                         .values(state="sent", sent_at=OutboxMessage.send_at))
+        session.execute(update(LinkRequest).values(state="sent"))
     wall, cpu = time.perf_counter(), time.process_time()
     with store.transaction() as session:
         found = sweep_followups(session, campaign, campaign_id, [MAILBOX], now=NOW)

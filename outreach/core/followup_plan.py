@@ -26,7 +26,9 @@ def encode(steps: Sequence[PlannedStep]) -> str | None:
     """The plan as stored (None when nothing follows)."""
     if not steps:
         return None
-    return " ".join(f"{step.delay_days}@{step.send_at.astimezone(UTC):%Y-%m-%dT%H:%M:%S}" for step in steps)
+    # isoformat is several times faster than strftime, and scheduling encodes one plan per request
+    return " ".join(f"{step.delay_days}@{step.send_at.astimezone(UTC).isoformat(timespec='seconds')[:19]}"
+                    for step in steps)
 
 
 def decode(text: str | None) -> list[PlannedStep]:
@@ -45,4 +47,4 @@ def decode(text: str | None) -> list[PlannedStep]:
 
 def count(text: str | None) -> int:
     """How many follow-ups the stored plan holds, without parsing the times."""
-    return len(text.split()) if text else 0
+    return text.count("@") if text else 0

@@ -28,20 +28,26 @@ class FollowupTexts:
     def __init__(self, session: Session, campaign: Campaign, renderer: Renderer) -> None:
         self.session, self.campaign, self.renderer = session, campaign, renderer
         self._approved: dict[tuple[str, str, str, str], bool] = {}
+        self._subjects: dict[str, TemplateSource] = {}
 
     def check(self, tag: str, number: int) -> None:
         """SendingError unless the follow-up's current text is approved (TemplateError if it does not
         compile)."""
         message = followup_name(number)
-        subject, body = (self.renderer.compile(tag, name)[0] for name in (SUBJECT, message))
-        self._require(tag, message, subject, body)
+        self._require(tag, message, self._subject(tag), self.renderer.compile(tag, message)[0])
 
     def body(self, tag: str, number: int, context: dict[str, Any]) -> str:
         """The follow-up's body rendered with a prospect's context, from approved text only."""
         message = followup_name(number)
         source, text = self.renderer.render_template(tag, message, context)
-        self._require(tag, message, self.renderer.compile(tag, SUBJECT)[0], source)
+        self._require(tag, message, self._subject(tag), source)
         return text.strip("\n") + "\n"
+
+    def _subject(self, tag: str) -> TemplateSource:
+        """The market's subject template as first read by this object (one run or pass)."""
+        if tag not in self._subjects:
+            self._subjects[tag] = self.renderer.compile(tag, SUBJECT)[0]
+        return self._subjects[tag]
 
     def _require(self, tag: str, message: str, subject: TemplateSource, body: TemplateSource) -> None:
         """Refuse text whose approval does not cover these exact versions (looked up once per version)."""

@@ -34,6 +34,8 @@ OUTBOX: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
 REQUESTS: Table = LinkRequest.__table__  # type: ignore[attr-defined]
 SWEEP = 500
 """Sent messages examined per query."""
+CHUNK = 5000
+"""Ids per `IN (…)` list (SQLite limits bound parameters)."""
 _SOURCE = (OUTBOX.c.id, OUTBOX.c.campaign_id, OUTBOX.c.request_id, OUTBOX.c.prospect_id, OUTBOX.c.market,
            OUTBOX.c.step, OUTBOX.c.mailbox, OUTBOX.c.message_id, OUTBOX.c.thread_root, OUTBOX.c.recipient,
            OUTBOX.c.recipient_domain, OUTBOX.c.timezone, OUTBOX.c.sent_at, OUTBOX.c.planned_followups)
@@ -69,6 +71,12 @@ class _Pass:
     actor: str
     report: FollowupReport = field(default_factory=FollowupReport)
     skeletons: dict[tuple[str, str], Skeleton] = field(default_factory=dict)
+    refusals: dict[tuple[str, int], str | None] = field(default_factory=dict)
+    """Per (market, follow-up number), why its current text cannot go, checked once per pass."""
+    taken: list[int] = field(default_factory=list)
+    """Messages whose plan the pass used up (composed or ended), cleared together."""
+    queued: list[tuple[Any, ...]] = field(default_factory=list)
+    """The follow-ups composed, inserted together."""
 
 
 def compose_followups(session: Session, campaign: Campaign, campaign_id: int,
@@ -87,6 +95,7 @@ def compose_followups(session: Session, campaign: Campaign, campaign_id: int,
     prospects = _prospects(session, [row.prospect_id for row in rows])
     for row in rows:
         _advance(work, row, requests.get(row.request_id), prospects.get(row.prospect_id))
+    _write(work)
     work.report.examined, work.report.last_id = len(rows), max(row.id for row in rows)
     return work.report
 
@@ -96,6 +105,7 @@ def sweep_followups(session: Session, campaign: Campaign, campaign_id: int,
                     now: datetime | None = None) -> FollowupReport:
     """Every pending follow-up of the campaign, a query at a time (what a crash or a wait left)."""
     total, after = FollowupReport(), 0
+    renderer = renderer or Renderer(campaign)
     while True:
         part = compose_followups(session, campaign, campaign_id, mailboxes, renderer=renderer,
                                  after_id=after, now=now)
@@ -148,9 +158,12 @@ def _advance(work: _Pass, row: Any, request: Any, prospect: Prospect | None) -> 
     number, tag = row.step + 1, row.market
     try:
         box = _mailbox(work, row)
-        work.texts.check(tag, number)
-    except (SendingError, TemplateError) as exc:  # a person fixes these; the plan waits
+    except SendingError as exc:  # a person fixes these; the plan waits
         work.report.waiting[str(exc)] += 1
+        return
+    refused = _refusal(work, tag, number)
+    if refused:
+        work.report.waiting[refused] += 1
         return
     try:
         context = work.texts.renderer.context(tag, prospect, request.page_url, request.anchor)
@@ -162,6 +175,19 @@ def _advance(work: _Pass, row: Any, request: Any, prospect: Prospect | None) -> 
         work.report.waiting[str(exc)] += 1
         return
     _queue(work, row, request, prospect, box, body)
+
+
+def _refusal(work: _Pass, tag: str, number: int) -> str | None:
+    """Why the market's follow-up text cannot go now (not approved, does not compile), once per pass."""
+    key = (tag, number)
+    if key not in work.refusals:
+        try:
+            work.texts.check(tag, number)
+        except (SendingError, TemplateError) as exc:
+            work.refusals[key] = str(exc)
+        else:
+            work.refusals[key] = None
+    return work.refusals[key]
 
 
 def _why_ended(work: _Pass, row: Any, request: Any, prospect: Prospect | None) -> str | None:
@@ -205,15 +231,11 @@ def _queue(work: _Pass, row: Any, request: Any, prospect: Prospect, box: Mailbox
     except (SendingError, TemplateError) as exc:
         _end(work, row, f"followup-{row.step + 1} cannot be composed: {exc}")
         return
-    if not _take_plan(work.session, row.id):
-        return  # another sender composed it first
-    values = (row.campaign_id, row.request_id, row.prospect_id, row.market, row.step + 1, box.name,
-              message_id, root, box.from_address, row.recipient, row.recipient_domain, row.timezone, subject,
-              when, steps[0].delay_days, composed.content, composed.sha256, composed.smtputf8,
-              followup_plan.encode(steps[1:]))
-    bulk_insert(work.session.connection(), OUTBOX, _NEW_ROW, [values],
-                {"state": "scheduled", "manual": False, "attempts": 0, "created_at": work.now,
-                 "updated_at": work.now})
+    work.taken.append(row.id)
+    work.queued.append((row.campaign_id, row.request_id, row.prospect_id, row.market, row.step + 1, box.name,
+                        message_id, root, box.from_address, row.recipient, row.recipient_domain, row.timezone,
+                        subject, when, steps[0].delay_days, composed.content, composed.sha256,
+                        composed.smtputf8, followup_plan.encode(steps[1:])))
     work.report.composed += 1
 
 
@@ -225,18 +247,29 @@ def _skeleton(work: _Pass, box: MailboxSettings, tag: str) -> Skeleton:
     return work.skeletons[key]
 
 
-def _take_plan(session: Session, outbox_id: int) -> bool:
-    """Remove the plan from a message, if it still holds one (False: someone took it already)."""
-    taken = session.connection().execute(
-        update(OUTBOX).where(OUTBOX.c.id == outbox_id, OUTBOX.c.planned_followups.is_not(None))
-        .values(planned_followups=None))
-    return bool(taken.rowcount)
+def _write(work: _Pass) -> None:
+    """Clear the plans the pass used up and insert the follow-ups it composed.
+
+    The rows were read under a lock (SKIP LOCKED on PostgreSQL; on SQLite a write after another
+    writer's commit fails), so every plan is still there; a count that differs means the store was
+    changed underneath, and the whole pass rolls back rather than compose a follow-up twice."""
+    if not work.taken:
+        return
+    connection = work.session.connection()
+    for start in range(0, len(work.taken), CHUNK):
+        ids = work.taken[start:start + CHUNK]
+        cleared = connection.execute(update(OUTBOX).where(
+            OUTBOX.c.id.in_(ids), OUTBOX.c.planned_followups.is_not(None)).values(planned_followups=None))
+        if cleared.rowcount != len(ids):
+            raise SendingError("follow-up plans changed while they were composed: run again")
+    bulk_insert(connection, OUTBOX, _NEW_ROW, work.queued,
+                {"state": "scheduled", "manual": False, "attempts": 0, "created_at": work.now,
+                 "updated_at": work.now})
 
 
 def _end(work: _Pass, row: Any, reason: str) -> None:
     """Drop the sequence's plan with why, audited (the message itself keeps its state)."""
-    if not _take_plan(work.session, row.id):
-        return
+    work.taken.append(row.id)
     steps = list(range(row.step + 1, row.step + 1 + followup_plan.count(row.planned_followups)))
     audit.record(work.session, actor=work.actor, action="outbox.stop", object_type="request",
                  object_id=row.request_id, campaign_id=row.campaign_id,

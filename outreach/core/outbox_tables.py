@@ -28,6 +28,10 @@ LOG_OUTCOMES = ("sent", "uncertain", "deferred", "failed", "bounced")
 """What one attempt (or a later bounce report) did; `sent` and `uncertain` count toward caps."""
 
 
+FOLLOWUPS_DUE = "state = 'sent' AND planned_followups IS NOT NULL"
+"""Sent messages whose next follow-up is still to compose."""
+
+
 class OutboxMessage(SQLModel, table=True):
     """One email of a link request's sequence (the pitch is step 0), with the bytes that will be sent."""
 
@@ -36,12 +40,13 @@ class OutboxMessage(SQLModel, table=True):
         UniqueConstraint("request_id", "step", name="uq_outbox_request_step"),
         UniqueConstraint("message_id", name="uq_outbox_message_id"),
         Index("ix_outbox_state_send_at", "state", "send_at"),
-        Index("ix_outbox_planned", "state", sqlite_where=text("planned_followups IS NOT NULL"),
-              postgresql_where=text("planned_followups IS NOT NULL")),
+        Index("ix_outbox_followups_due", "state", "id", sqlite_where=text(FOLLOWUPS_DUE),
+              postgresql_where=text(FOLLOWUPS_DUE)),
     )
     # Few indexes on purpose: scheduling inserts 100k rows at a time. (request_id, step) serves
     # lookups by request; the queue filters the (state, send_at) range; the partial index finds the
-    # sent messages whose next follow-up is still to compose (a handful among every message sent).
+    # sent messages whose next follow-up is still to compose (a handful among every message sent),
+    # and a row enters it only once sent, so scheduling's inserts never touch it.
 
     id: int | None = Field(default=None, primary_key=True)
     campaign_id: int = Field(foreign_key="campaign.id")

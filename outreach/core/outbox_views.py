@@ -76,13 +76,17 @@ def queue(session: Session, campaign_id: int, *, market: str | None = None,
 
 
 def _booked(session: Session, campaign_id: int, market: str | None, limit: int) -> list[QueueRow]:
-    """Follow-ups booked but not composed yet, from the plans the messages before them carry."""
-    query = select(OutboxMessage).where(col(OutboxMessage.campaign_id) == campaign_id,
-                                        col(OutboxMessage.planned_followups).is_not(None))
-    if market is not None:
-        query = query.where(col(OutboxMessage.market) == market)
-    query = query.order_by(col(OutboxMessage.send_at), col(OutboxMessage.id)).limit(limit)
-    return [row for message in session.scalars(query).all() for row in _planned_rows(message)]
+    """Follow-ups booked but not composed yet, from the plans the messages before them carry (waiting
+    ones through the queue's index, sent ones through the partial index of those holding a plan)."""
+    found: list[OutboxMessage] = []
+    for states in (("scheduled", "sending", "uncertain"), ("sent",)):
+        query = select(OutboxMessage).where(col(OutboxMessage.state).in_(states),
+                                            col(OutboxMessage.planned_followups).is_not(None),
+                                            col(OutboxMessage.campaign_id) == campaign_id)
+        if market is not None:
+            query = query.where(col(OutboxMessage.market) == market)
+        found += session.scalars(query.order_by(col(OutboxMessage.send_at)).limit(limit)).all()
+    return [row for message in found for row in _planned_rows(message)]
 
 
 def _planned_rows(message: OutboxMessage) -> list[QueueRow]:

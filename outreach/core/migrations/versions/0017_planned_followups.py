@@ -24,7 +24,7 @@ down_revision: str | None = "0016"
 branch_labels = None
 depends_on = None
 
-_PLANNED = "planned_followups IS NOT NULL"
+_DUE = "state = 'sent' AND planned_followups IS NOT NULL"
 OUTBOX = sa.table("outbox", sa.column("id", sa.Integer()), sa.column("request_id", sa.Integer()),
                   sa.column("step", sa.Integer()), sa.column("state", sa.String()),
                   sa.column("send_at", UtcDateTime()), sa.column("delay_days", sa.Integer()),
@@ -33,10 +33,10 @@ SEND_LOG = sa.table("send_log", sa.column("outbox_id", sa.Integer()))
 
 
 def upgrade() -> None:
-    """Add outbox.planned_followups and the partial index over the rows that hold a plan."""
+    """Add outbox.planned_followups and the partial index over the sent messages that hold a plan."""
     op.add_column("outbox", sa.Column("planned_followups", sa.String(), nullable=True))
-    op.create_index("ix_outbox_planned", "outbox", ["state"], sqlite_where=sa.text(_PLANNED),
-                    postgresql_where=sa.text(_PLANNED))
+    op.create_index("ix_outbox_followups_due", "outbox", ["state", "id"], sqlite_where=sa.text(_DUE),
+                    postgresql_where=sa.text(_DUE))
     _fold_queued_followups(op.get_bind())
 
 
@@ -72,6 +72,6 @@ def _fold(connection: sa.Connection, request_id: int, rows: Sequence[Any]) -> No
 
 def downgrade() -> None:
     """Drop the index and the column: follow-ups booked but not composed are forgotten."""
-    op.drop_index("ix_outbox_planned", table_name="outbox")
+    op.drop_index("ix_outbox_followups_due", table_name="outbox")
     with op.batch_alter_table("outbox") as batch:
         batch.drop_column("planned_followups")
