@@ -109,7 +109,8 @@ def _serve(work: Callable[[Item], Result], items: Sequence[Item], chunk: int,
             try:
                 for start in range(0, len(items), chunk):
                     results = [work(item) for item in items[start:start + chunk]]
-                    pickle.dump(("chunk", results), stream, pickle.HIGHEST_PROTOCOL)
+                    # Pickled whole before writing: streamed, pickling would wait on the parent's reading.
+                    stream.write(pickle.dumps(("chunk", results), pickle.HIGHEST_PROTOCOL))
                 pickle.dump(("done", None), stream)
             except Exception as exc:  # handed to the parent, which raises it
                 pickle.dump(("error", _portable(exc)), stream)
