@@ -21,6 +21,9 @@ T = TypeVar("T")
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
+_LENGTH = 8
+"""Bytes of the length before each message the child sends."""
+
 Work = Callable[[int, int, bool], T]
 """work(start, stop, here): the result for items start..stop-1; `here` is False in the child, which
 must then not report progress or touch anything shared (a database connection, the screen)."""
@@ -91,10 +94,12 @@ def _reap(child: int, stream: BinaryIO, *, finished: bool) -> None:
 
 def _receive(stream: BinaryIO) -> Any:
     """The child's next chunk, None once it is done; its exception raised."""
-    try:
-        kind, payload = pickle.load(stream)  # noqa: S301  (our own child's output, through a private pipe)
-    except EOFError:
-        raise RuntimeError("the forked worker ended before finishing its work") from None
+    header = stream.read(_LENGTH)
+    data = stream.read(int.from_bytes(header, "little")) if len(header) == _LENGTH else b""
+    if not data or len(data) != int.from_bytes(header, "little"):
+        raise RuntimeError("the forked worker ended before finishing its work")
+    # Unpickled from bytes read whole: from the stream itself, frame by frame, it costs half as much again.
+    kind, payload = pickle.loads(data)  # noqa: S301  (our own child's output, through a private pipe)
     if kind == "error":
         raise payload
     return payload if kind == "chunk" else None
@@ -108,15 +113,22 @@ def _serve(work: Callable[[Item], Result], items: Sequence[Item], chunk: int,
         with os.fdopen(write_end, "wb") as stream:
             try:
                 for start in range(0, len(items), chunk):
-                    results = [work(item) for item in items[start:start + chunk]]
-                    pickle.dump(("chunk", results), stream, pickle.HIGHEST_PROTOCOL)
-                pickle.dump(("done", None), stream)
+                    _send(stream, ("chunk", [work(item) for item in items[start:start + chunk]]))
+                _send(stream, ("done", None))
             except Exception as exc:  # handed to the parent, which raises it
-                pickle.dump(("error", _portable(exc)), stream)
+                _send(stream, ("error", _portable(exc)))
     except BaseException:  # the parent sees the pipe close without `done`
         code = 1
     finally:
         os._exit(code)
+
+
+def _send(stream: BinaryIO, message: tuple[str, Any]) -> None:  # pragma: no cover  (runs in the child)
+    """One message, pickled whole before writing (streamed, pickling would wait on the parent's reading),
+    after its length."""
+    data = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
+    stream.write(len(data).to_bytes(_LENGTH, "little"))
+    stream.write(data)
 
 
 def _portable(exc: Exception) -> Exception:
