@@ -163,7 +163,9 @@ class SendLoop:
         """Queue the next follow-up of these sent messages (None: of every sent message still holding
         one, what a crash, a resolution or a wait for approval left), in its own transaction."""
         self._renderer = self._renderer or Renderer(self.campaign)
-        with db.transaction(self.engine) as session:
+        # On SQLite, take the write lock first: a read-then-write transaction fails when another
+        # sender (the app's, a second CLI one) commits in between.
+        with db.transaction(self.engine.execution_options(sqlite_begin="IMMEDIATE")) as session:
             if ids is None:
                 found = sweep_followups(session, self.campaign, self.campaign_id, self.mailboxes,
                                         renderer=self._renderer, now=self.clock())
