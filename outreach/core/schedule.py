@@ -19,7 +19,7 @@ from sqlalchemy import Table, select
 from sqlmodel import Session, col
 
 from outreach.core import dnc, followup_plan, forked
-from outreach.core.bulk import big_write
+from outreach.core.bulk import big_write, indexes_deferred
 from outreach.core.campaign import Campaign, Market
 from outreach.core.compose import new_message_id
 from outreach.core.compose_skeleton import Skeleton
@@ -29,7 +29,7 @@ from outreach.core.models import Prospect, utcnow
 from outreach.core.outbox_tables import OutboxMessage
 from outreach.core.planner import Planner
 from outreach.core.schedule_run import MarketSetup, Pending, Run
-from outreach.core.schedule_writes import REQUESTS, write_run
+from outreach.core.schedule_writes import AUDIT, OUTBOX, REQUESTS, write_run
 from outreach.core.send_accounts import MailboxSettings, mailbox_named
 from outreach.core.templates import Renderer
 from outreach.errors import SendingError, TemplateError
@@ -115,16 +115,21 @@ def schedule_markets(session: Session, campaign: Campaign, campaign_id: int, mar
     requests, messages, followups, skipped = 0, 0, 0, []
     # The collector would walk 100k requests' rows until they are written; SQLite's default page cache
     # holds a fraction of the requests the read and the updates go through.
-    with gc_paused(), big_write(session.connection()):
+    connection = session.connection()
+    with gc_paused(), big_write(connection):
         pending = _pending(session, REQUESTS.c.campaign_id == campaign_id, REQUESTS.c.market.in_(tags),
                            REQUESTS.c.state == "approved")
         _check_followups(run, pending)
-        for part in _planned_parts(run, pending):
-            planned = [outcome for outcome in part if not isinstance(outcome, str)]
-            skipped += [outcome for outcome in part if isinstance(outcome, str)]
-            write_run(session.connection(), campaign_id, planned, now=run.now, actor=run.actor)
-            requests, messages = requests + len(planned), messages + sum(len(rows) for _, rows in planned)
-            followups += sum(followup_plan.count(row[-1]) for _, rows in planned for row in rows)
+        # A first large run sorts each secondary index once instead of inserting into it row by row.
+        with indexes_deferred(connection, OUTBOX, len(pending)), indexes_deferred(connection, AUDIT,
+                                                                                   len(pending)):
+            for part in _planned_parts(run, pending):
+                planned = [outcome for outcome in part if not isinstance(outcome, str)]
+                skipped += [outcome for outcome in part if isinstance(outcome, str)]
+                write_run(connection, campaign_id, planned, now=run.now, actor=run.actor)
+                requests += len(planned)
+                messages += sum(len(rows) for _, rows in planned)
+                followups += sum(followup_plan.count(row[-1]) for _, rows in planned for row in rows)
         session.expire_all()
     return ScheduleReport(requests, messages, tuple(skipped), followups)
 

@@ -80,6 +80,10 @@ def test_an_error_in_the_child_is_raised_and_nothing_is_written(tmp_path: Path,
     with sqlite3.connect(tmp_path / "outreach.db") as database:  # the failed run's transaction rolled back
         assert database.execute("SELECT count(*) FROM outbox").fetchone() == (0,)
         assert database.execute("SELECT count(*) FROM link_request WHERE state = 'approved'").fetchone() == (20,)
+        indexes = {name for (name,) in database.execute("SELECT name FROM sqlite_master WHERE type = 'index' "
+                                                        "AND tbl_name IN ('outbox', 'audit_log')")}
+    # the run set its secondary indexes aside while it wrote: they are back as they were
+    assert {"ix_outbox_state_send_at", "ix_outbox_prospect_id", "ix_outbox_followups_due"} <= indexes
 
 
 class _Unpicklable(Exception):
