@@ -5,9 +5,13 @@ in batches (each claim committed before sending), stamping Date on the stored by
 reused connection (MAIL, RCPT, DATA per message), and settling each batch in one transaction
 (message state, send log, request and prospect moves, audit). Not included: scheduling the
 messages beforehand, and starting the server.
-Pitches only: no follow-ups are queued, so replanning them after each send costs nothing here.
+Pitches only by default. With `--followups` the campaign keeps its default two follow-ups (approved
+first, as the schedule bench does): each pitch sent then has its first follow-up rendered, composed
+and queued by the worker after its batch, and that work counts in the figure (the follow-ups are not
+due, so only the pitches are sent).
 Both the worker's and the server's CPU per message are printed (the server's from /proc).
 Run: .venv/bin/python bench/send_bench.py [--messages N] [--batch N] [--server process|in-process]
+     [--followups]
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from schedule_bench import NOW, populate, write_campaign
+from schedule_bench import NOW, approve_followups, populate, write_campaign
 from sqlalchemy import func, select
 
 from outreach.core.mailer import SendLoop
@@ -84,12 +88,17 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=50)
     parser.add_argument("--server", choices=("process", "in-process"), default="process",
                         help="aiosmtpd in its own process, or in the worker's event loop")
+    parser.add_argument("--followups", action="store_true",
+                        help="keep the default follow-ups: the worker composes each pitch's first one")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="send-bench-"))
     campaign = write_campaign(folder)
-    campaign = campaign.model_copy(update={"sending": campaign.sending.model_copy(update={"followups": ()})})
+    if not args.followups:
+        pitches_only = campaign.sending.model_copy(update={"followups": ()})
+        campaign = campaign.model_copy(update={"sending": pitches_only})
     store = Store.open(f"sqlite:///{folder / 'bench.db'}", "bench")
-    campaign_id = populate(store, campaign, args.messages)
+    tags = approve_followups(store, campaign, folder) if args.followups else None
+    campaign_id = populate(store, campaign, args.messages, tags)
 
     def box_at(port: int) -> MailboxSettings:
         return MailboxSettings(name="default", host="127.0.0.1", port=port, security="none",
@@ -122,7 +131,8 @@ def main() -> None:
     with store.transaction() as session:
         sent = session.execute(select(func.count()).select_from(OutboxMessage)
                                .where(OutboxMessage.state == "sent")).scalar_one()
-    print(f"{dict(report.outcomes)}; {sent} rows sent; batch {args.batch}")
+    print(f"{dict(report.outcomes)}; {sent} rows sent; {report.followups.composed} follow-ups composed; "
+          f"batch {args.batch}")
     print(f"wall {wall:.2f} s, CPU {cpu:.2f} s (worker{'' if args.server == 'process' else ' and server'}): "
           f"{report.total / wall:,.0f} messages/s (target >= 300); load average after: {os.getloadavg()}")
     per = 1000 / max(1, report.total)
@@ -153,7 +163,7 @@ def _profiled(sender: SendLoop) -> object:
 
     profile = cProfile.Profile(time.process_time)
     report = profile.runcall(asyncio.run, sender.run_once())
-    pstats.Stats(profile).sort_stats("tottime").print_stats(30)
+    pstats.Stats(profile).sort_stats(os.environ.get("PROFILE_SORT", "tottime")).print_stats(30)
     return report
 
 

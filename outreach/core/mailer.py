@@ -22,7 +22,7 @@ from outreach.core import db, dnc
 from outreach.core.campaign import Campaign
 from outreach.core.claims import Claimed, claim
 from outreach.core.compose import stamped
-from outreach.core.followups import FollowupReport, compose_followups, sweep_followups
+from outreach.core.followups import FollowupReport, sweep_followups
 from outreach.core.models import utcnow
 from outreach.core.outbox import unstick_after_crash
 from outreach.core.outbox_tables import OutboxMessage
@@ -34,6 +34,9 @@ from outreach.core.transport import Mailer, Outcome, SmtpMailer
 
 BATCH = 50
 """Messages claimed and settled per transaction."""
+FOLLOWUPS_EVERY = 500
+"""Messages sent between two passes composing their follow-ups: a pass has a fixed cost (approvals,
+the do-not-contact list), and a follow-up is days away, so a batch need not wait for one."""
 POLL_SECONDS = 30.0
 """How long a polling worker sleeps when nothing is due."""
 
@@ -79,6 +82,8 @@ class SendLoop:
     report: SendReport = field(default_factory=SendReport)
     _mailers: dict[str, Mailer] = field(default_factory=dict)
     _renderer: Renderer | None = None
+    _unfollowed: int = 0
+    """Messages sent since follow-ups were last composed."""
 
     def recover(self) -> int:
         """Turn this worker's leftovers in `sending` (and stale claims) into `uncertain`."""
@@ -95,6 +100,8 @@ class SendLoop:
         try:
             while await self._one_round():
                 pass
+            if self._unfollowed:
+                self.compose_followups()
         finally:
             await self.close()
         return self.report
@@ -154,30 +161,25 @@ class SendLoop:
             self.report.outcomes.update(outcome.kind for _, outcome, _ in results)
             if check_bounce_rate(session, box, self.clock()):
                 self.report.paused.append(box.name)
-        if sent:
-            self.compose_followups([item.id for item, _, _ in sent])
+        self._unfollowed += len(sent)
+        if self._unfollowed >= FOLLOWUPS_EVERY:
+            self.compose_followups()
         if self.progress is not None:
             self.progress(self.report)
 
-    def compose_followups(self, ids: Sequence[int] | None = None) -> FollowupReport:
-        """Queue the next follow-up of these sent messages (None: of every sent message still holding
-        one, what a crash, a resolution or a wait for approval left), in its own transaction."""
+    def compose_followups(self) -> FollowupReport:
+        """Queue the next follow-up of every sent message still holding one (those this loop sent, and
+        what a crash, a resolution or a wait for approval left), in its own transaction."""
         self._renderer = self._renderer or Renderer(self.campaign)
+        self._unfollowed = 0
         # On SQLite, take the write lock first: a read-then-write transaction fails when another
         # sender (the app's, a second CLI one) commits in between.
         with db.transaction(self.engine.execution_options(sqlite_begin="IMMEDIATE")) as session:
-            if ids is None:
-                found = sweep_followups(session, self.campaign, self.campaign_id, self.mailboxes,
-                                        renderer=self._renderer, now=self.clock())
-            else:
-                found = compose_followups(session, self.campaign, self.campaign_id, self.mailboxes,
-                                          renderer=self._renderer, ids=ids, now=self.clock())
+            found = sweep_followups(session, self.campaign, self.campaign_id, self.mailboxes,
+                                    renderer=self._renderer, now=self.clock())
         self.report.followups.composed += found.composed
         self.report.followups.ended.update(found.ended)
-        if ids is None:  # a sweep sees every waiting one: what it found replaces the count
-            self.report.followups.waiting = found.waiting
-        else:
-            self.report.followups.waiting.update(found.waiting)
+        self.report.followups.waiting = found.waiting  # a sweep sees every one still waiting
         return found
 
     def _settle_one(self, session: Session, message: OutboxMessage, outcome: Outcome, at: datetime) -> None:

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import Session, select
 
-from outreach.core import audit, dnc, followup_plan, outbox, requests
+from outreach.core import audit, dnc, followup_plan, mailer, outbox, requests
 from outreach.core.followups import compose_followups
 from outreach.core.mailer import SendLoop
 from outreach.core.models import LinkRequest, Prospect
@@ -165,3 +165,16 @@ async def test_the_sender_composes_what_a_crash_left_before_sending(world: World
     first = world.messages(pitch.request_id)[1]
     assert (first.step, first.send_at, followup_plan.decode(first.planned_followups)) == (
         1, booked[0].send_at, booked[1:])
+
+
+async def test_a_long_run_composes_follow_ups_every_so_many_sends(world: World,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(mailer, "FOLLOWUPS_EVERY", 2)
+    rows = pitches(world, 5)
+    seen: list[int] = []
+    sender = SendLoop(world.store.engine, world.campaign, world.campaign_id, [mailbox()], worker="w", batch=1,
+                      mailer_for=lambda _box: MemoryMailer(), clock=lambda: max(row.send_at for row in rows),
+                      progress=lambda report: seen.append(report.followups.composed))
+    report = await sender.run_once()
+    assert report.outcomes == {"sent": 5}
+    assert seen == [0, 2, 2, 4, 4] and report.followups.composed == 5  # the last one when the run ends
