@@ -20,17 +20,16 @@ from sqlmodel import Session, col
 
 from outreach.core import dnc, followup_plan, forked
 from outreach.core.bulk import big_write, indexes_deferred
-from outreach.core.campaign import Campaign, Market
-from outreach.core.compose import new_message_id
-from outreach.core.compose_skeleton import Skeleton
+from outreach.core.campaign import Campaign
 from outreach.core.followup_texts import FollowupTexts
 from outreach.core.hot_loops import gc_paused
 from outreach.core.models import Prospect, utcnow
 from outreach.core.outbox_tables import OutboxMessage
 from outreach.core.planner import Planner
-from outreach.core.schedule_run import MarketSetup, Pending, Run
+from outreach.core.schedule_run import Pending, Run
+from outreach.core.schedule_steps import Booked, book, compose_row
 from outreach.core.schedule_writes import AUDIT, OUTBOX, REQUESTS, write_run
-from outreach.core.send_accounts import MailboxSettings, mailbox_named
+from outreach.core.send_accounts import MailboxSettings
 from outreach.core.templates import Renderer
 from outreach.errors import SendingError, TemplateError
 
@@ -39,6 +38,9 @@ FORK_FROM = 20_000
 """Requests from which a run plans in a forked child while it writes (a fork costs a few milliseconds)."""
 FORKED_PART = 2_000
 """Requests per part the child sends back."""
+CHILD_COMPOSES = 4
+"""In a forked run the child also composes one request in this many: booking alone leaves it idle
+while the parent composes and writes the rest."""
 
 
 @dataclass(frozen=True)
@@ -86,13 +88,16 @@ def schedule_request(session: Session, campaign: Campaign, request_id: int, *, a
                      mailboxes: Sequence[MailboxSettings], now: datetime | None = None,
                      renderer: Renderer | None = None,
                      rng: random.Random | None = None) -> list[OutboxMessage]:
-    """Queue one approved request's pitch and follow-ups; the request becomes `scheduled`."""
+    """Queue one approved request's pitch and book its follow-ups; the request becomes `scheduled`."""
     found = _pending(session, REQUESTS.c.id == request_id)
     if not found:
         raise SendingError(f"no link request #{request_id}")
-    run = _start(session, campaign, found[0].campaign_id, mailboxes, actor, now, renderer, rng)
-    _check_followups(run, [found[0]])
-    _write(run, [(found[0], _plan_request(run, found[0]))])
+    request = found[0]
+    run = _start(session, campaign, request.campaign_id, mailboxes, actor, now, renderer, rng)
+    _check_followups(run, [request])
+    row = compose_row(run, request, book(run, request))
+    write_run(session.connection(), request.campaign_id, [(request.id, [row])], now=run.now, actor=run.actor)
+    session.expire_all()
     query = select(OutboxMessage).where(col(OutboxMessage.request_id) == request_id).order_by(
         col(OutboxMessage.step))
     return list(session.scalars(query).all())
@@ -123,9 +128,10 @@ def schedule_markets(session: Session, campaign: Campaign, campaign_id: int, mar
         # A first large run sorts each secondary index once instead of inserting into it row by row.
         with indexes_deferred(connection, OUTBOX, len(pending)), indexes_deferred(connection, AUDIT,
                                                                                    len(pending)):
-            for part in _planned_parts(run, pending):
-                planned = [outcome for outcome in part if not isinstance(outcome, str)]
-                skipped += [outcome for outcome in part if isinstance(outcome, str)]
+            by_id = {request.id: request for request in pending}
+            for part in _booked_parts(run, pending):
+                planned, refused = _composed(run, by_id, part)
+                skipped += refused
                 write_run(connection, campaign_id, planned, now=run.now, actor=run.actor)
                 requests += len(planned)
                 messages += sum(len(rows) for _, rows in planned)
@@ -134,27 +140,57 @@ def schedule_markets(session: Session, campaign: Campaign, campaign_id: int, mar
     return ScheduleReport(requests, messages, tuple(skipped), followups)
 
 
-Outcome = tuple[int, list[tuple[Any, ...]]] | str
-"""A request's id and outbox rows, or the line saying why it was skipped."""
+Composed = tuple[int, list[tuple[Any, ...]]]
+"""A request's id and its outbox rows, ready to write."""
+Outcome = Booked | Composed | str
+"""A request booked, or booked and composed, or the line saying why it was skipped."""
 
 
-def _planned_parts(run: Run, pending: Sequence[Pending]) -> Iterator[list[Outcome]]:
-    """Each request planned, in order: for a large run, in a forked child a part at a time while the
-    parent writes (the child reads nothing from the database)."""
+def _booked_parts(run: Run, pending: Sequence[Pending]) -> Iterator[list[Outcome]]:
+    """Each request booked, in order: for a large run, in a forked child a part at a time while the
+    parent composes and writes (the child reads nothing from the database)."""
     if len(pending) < FORK_FROM or not forked.can_fork():
         yield [_outcome(run, request) for request in pending]
         return
-    yield from forked.forked_map(functools.partial(_outcome, run), pending, FORKED_PART)
+    yield from forked.forked_map(functools.partial(_forked_outcome, run), pending, FORKED_PART)
 
 
-def _outcome(run: Run, request: Pending) -> Outcome:
-    """A request's planned rows, or why it cannot be scheduled."""
+def _forked_outcome(run: Run, request: Pending) -> Outcome:
+    """In the child: booked, and one request in CHILD_COMPOSES composed too (composing depends on the
+    request alone, so the bytes are the same whichever process makes them)."""
+    return _outcome(run, request, compose=request.id % CHILD_COMPOSES == 0)
+
+
+def _outcome(run: Run, request: Pending, *, compose: bool = False) -> Outcome:
+    """A request's booking (and its row, when asked), or why it cannot be scheduled."""
     try:
-        return request.id, _plan_request(run, request)
-    # A template error here comes from this request's own data (a subject that would inject a header):
-    # skip the request with why, and schedule the rest.
+        booked = book(run, request)
+    except SendingError as exc:
+        return f"request #{request.id}: {exc}"
+    return _compose(run, request, booked) if compose else booked
+
+
+def _compose(run: Run, request: Pending, booked: Booked) -> Composed | str:
+    """The booked request's row, or why its own text cannot make a safe message (a subject that would
+    inject a header): that request is skipped, the rest are scheduled."""
+    try:
+        return request.id, [compose_row(run, request, booked)]
     except (SendingError, TemplateError) as exc:
         return f"request #{request.id}: {exc}"
+
+
+def _composed(run: Run, by_id: dict[int, Pending], part: list[Outcome]) -> tuple[list[Composed], list[str]]:
+    """The part's requests with their rows composed where the child left them booked, and the lines
+    of those skipped."""
+    planned: list[Composed] = []
+    skipped: list[str] = []
+    for outcome in part:
+        made = _compose(run, by_id[outcome.request_id], outcome) if isinstance(outcome, Booked) else outcome
+        if isinstance(made, str):
+            skipped.append(made)
+        else:
+            planned.append(made)
+    return planned, skipped
 
 
 def _check_followups(run: Run, pending: Sequence[Pending]) -> None:
@@ -168,75 +204,3 @@ def _check_followups(run: Run, pending: Sequence[Pending]) -> None:
             run.followup_errors[tag] = str(exc)
         else:
             run.followup_errors[tag] = None
-
-
-def _market_setup(run: Run, tag: str) -> MarketSetup:
-    """A market, its sending settings, its mailbox and their message skeleton, made once per run."""
-    found = run.markets.get(tag)
-    if found is None:
-        market = run.campaign.market(tag)
-        sending = run.campaign.sending_for(market.tag)
-        box = mailbox_named(list(run.mailboxes), sending.mailbox)
-        if box is None:
-            raise SendingError(f"{market.tag} sends from mailbox '{sending.mailbox}', not in settings")
-        skeleton = Skeleton.for_mailbox(box, sending)
-        found = run.markets.setdefault(tag, MarketSetup(market, sending, box, skeleton, box.own_domain))
-    return found
-
-
-def _plan_request(run: Run, request: Pending) -> list[tuple[Any, ...]]:
-    """The pitch's outbox row (values in ROW_COLUMNS order): its time planned, its bytes composed, and
-    its follow-ups' slots booked in the plan it carries."""
-    address = _recipient(run, request)
-    setup = _market_setup(run, request.market)
-    refused = run.followup_errors.get(request.market)
-    if refused:
-        raise SendingError(refused)
-    market, box = setup.market, setup.box
-    timezone = request.timezone or market.timezone
-    domain = address.rpartition("@")[2].lower()
-    when = _when(run, market, timezone, box.name, domain, None, 0)
-    plan, previous = [], when
-    for delay in setup.sending.followups:
-        previous = _when(run, market, timezone, box.name, domain, previous, delay)
-        plan.append(followup_plan.PlannedStep(delay, previous))
-    message_id, token = new_message_id(setup.own_domain)
-    subject = request.subject or ""
-    composed = setup.skeleton.compose(address, request.contact_name, subject, request.body or "", message_id,
-                                      token)
-    return [(request.id, request.prospect_id, market.tag, 0, box.name, message_id, box.from_address, address,
-             domain, timezone, subject, when, 0, composed.content, composed.sha256, composed.smtputf8, None,
-             followup_plan.encode(plan))]
-
-
-def _recipient(run: Run, request: Pending) -> str:
-    """The prospect's address, refused when the request is not approved or nobody may be mailed."""
-    if request.state != "approved":
-        raise SendingError(f"request #{request.id} is {request.state}; only approved requests are scheduled")
-    if not request.subject or not request.body:
-        raise SendingError(f"request #{request.id} has no approved subject and body (approve it again)")
-    if not request.email:
-        raise SendingError(f"request #{request.id}: the prospect has no email address")
-    blocked = run.blocklist.blocks(request.email, request.host) or run.blocklist.suppresses(
-        request.email, request.host)
-    if request.do_not_contact or blocked:
-        raise SendingError(f"request #{request.id}: {request.email} is on the do-not-contact list")
-    return request.email
-
-
-def _when(run: Run, market: Market, timezone: str, mailbox: str, domain: str,
-          previous: datetime | None, delay: int) -> datetime:
-    """The pitch's first fitting slot, or a follow-up's `delay` business days after the previous."""
-    if previous is None:
-        return run.planner.place(market, timezone, mailbox, domain, run.now, pitch=True)
-    calendar = run.planner.calendar(market, timezone)
-    index = calendar.add_business_days(previous, delay)
-    return run.planner.place(market, timezone, mailbox, domain, previous, pitch=False, day_index=index)
-
-
-def _write(run: Run, planned: list[tuple[Pending, list[tuple[Any, ...]]]]) -> None:
-    """Write what the run planned, in the caller's transaction."""
-    if planned:
-        write_run(run.session.connection(), planned[0][0].campaign_id,
-                  [(request.id, rows) for request, rows in planned], now=run.now, actor=run.actor)
-        run.session.expire_all()

@@ -67,14 +67,14 @@ def test_a_forked_run_writes_what_an_in_process_run_writes(tmp_path: Path, monke
 
 def test_an_error_in_the_child_is_raised_and_nothing_is_written(tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    real = schedule._plan_request
+    real = schedule.book
 
     def failing(run: Any, request: Any) -> Any:
         if request.id == 11:
             raise ValueError("broken planner")
         return real(run, request)
 
-    monkeypatch.setattr(schedule, "_plan_request", failing)
+    monkeypatch.setattr(schedule, "book", failing)
     with pytest.raises(ValueError, match="broken planner"):
         _scheduled(tmp_path, monkeypatch, fork_from=0)
     with sqlite3.connect(tmp_path / "outreach.db") as database:  # the failed run's transaction rolled back
