@@ -24,11 +24,15 @@ class PlannedStep:
 
 def encode(steps: Sequence[PlannedStep]) -> str | None:
     """The plan as stored (None when nothing follows)."""
-    if not steps:
-        return None
-    # isoformat is several times faster than strftime, and scheduling encodes one plan per request
-    return " ".join(f"{step.delay_days}@{step.send_at.astimezone(UTC).isoformat(timespec='seconds')[:19]}"
-                    for step in steps)
+    return " ".join(entry(step.delay_days, step.send_at) for step in steps) or None
+
+
+def entry(delay_days: int, send_at: datetime) -> str:
+    """One follow-up of a stored plan."""
+    if send_at.tzinfo is not UTC:
+        send_at = send_at.astimezone(UTC)
+    # isoformat is several times faster than strftime, and scheduling writes two entries per request
+    return f"{delay_days}@{send_at.isoformat(timespec='seconds')[:19]}"
 
 
 def decode(text: str | None) -> list[PlannedStep]:

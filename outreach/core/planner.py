@@ -76,10 +76,19 @@ class Planner:
             self.market_total[market] += 1
         bisect.insort(self.domain_times[domain], when)
 
-    def place(self, market: Market, timezone: str, mailbox: str, domain: str, earliest: datetime,
-              *, pitch: bool, day_index: int | None = None) -> datetime:
-        """The send time of one message, booked in the counters; SendingError when none fits."""
+    def place_after(self, market: Market, timezone: str, mailbox: str, domain: str, previous: datetime,
+                    delay: int) -> datetime:
+        """A follow-up's send time `delay` business days after the message before it, booked."""
         calendar = self.calendar(market, timezone)
+        index = calendar.add_business_days(previous, delay)
+        return self.place(market, timezone, mailbox, domain, previous, pitch=False, day_index=index,
+                          calendar=calendar)
+
+    def place(self, market: Market, timezone: str, mailbox: str, domain: str, earliest: datetime,
+              *, pitch: bool, day_index: int | None = None,
+              calendar: WindowCalendar | None = None) -> datetime:
+        """The send time of one message, booked in the counters; SendingError when none fits."""
+        calendar = calendar or self.calendar(market, timezone)
         box = self.mailboxes[mailbox]
         gap = self._gaps.get(mailbox)
         if gap is None:

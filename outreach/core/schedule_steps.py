@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from outreach.core import followup_plan
-from outreach.core.campaign import Market
 from outreach.core.compose import new_message_id
 from outreach.core.compose_skeleton import Skeleton
 from outreach.core.schedule_run import MarketSetup, Pending, Run
@@ -36,13 +35,14 @@ def book(run: Run, request: Pending) -> Booked:
     market, box = setup.market, setup.box
     timezone = request.timezone or market.timezone
     domain = address.rpartition("@")[2].lower()
-    when = _when(run, market, timezone, box.name, domain, None, 0)
-    plan, previous = [], when
+    planner = run.planner
+    when = previous = planner.place(market, timezone, box.name, domain, run.now, pitch=True)
+    plan = []
     for delay in setup.sending.followups:
-        previous = _when(run, market, timezone, box.name, domain, previous, delay)
-        plan.append(followup_plan.PlannedStep(delay, previous))
+        previous = planner.place_after(market, timezone, box.name, domain, previous, delay)
+        plan.append(followup_plan.entry(delay, previous))
     message_id, token = new_message_id(setup.own_domain)
-    return Booked(request.id, when, followup_plan.encode(plan), message_id, token)
+    return Booked(request.id, when, " ".join(plan) or None, message_id, token)
 
 
 def compose_row(run: Run, request: Pending, booked: Booked) -> tuple[Any, ...]:
@@ -85,13 +85,3 @@ def _recipient(run: Run, request: Pending) -> str:
     if request.do_not_contact or blocked:
         raise SendingError(f"request #{request.id}: {request.email} is on the do-not-contact list")
     return request.email
-
-
-def _when(run: Run, market: Market, timezone: str, mailbox: str, domain: str,
-          previous: datetime | None, delay: int) -> datetime:
-    """The pitch's first fitting slot, or a follow-up's `delay` business days after the previous."""
-    if previous is None:
-        return run.planner.place(market, timezone, mailbox, domain, run.now, pitch=True)
-    calendar = run.planner.calendar(market, timezone)
-    index = calendar.add_business_days(previous, delay)
-    return run.planner.place(market, timezone, mailbox, domain, previous, pitch=False, day_index=index)
