@@ -215,3 +215,29 @@ def test_outbox_move_hands_the_messages_to_a_configured_mailbox_that_then_sends_
     assert sent.exit_code == 0 and "sent run: sent 2" in sent.stdout, sent.output
     assert set(received(log)) == set(before.values())
     assert {(row.state, row.sender, row.mailbox) for row in rows(world)} == {("sent", "lucia@site.com", "default")}
+
+
+def test_booked_follow_ups_show_as_planned_and_a_send_run_composes_them(tmp_path: Path, sqlite_url: str,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    world = World.make(tmp_path / "ws", sqlite_url, sending_campaign(followups=[3, 5]))
+    world.approve_templates("es-MX", "followup-1", "followup-2")
+    world.request(email="ana@diario.mx")
+    for name, value in (("HOST", "127.0.0.1"), ("PORT", "1"), ("SECURITY", "none")):
+        monkeypatch.setenv(f"OUTREACH_SMTP_{name}", value)
+    monkeypatch.setenv("OUTREACH_FROM", "Lucía Romero <lucia@site.com>")
+    result = run(world, "schedule", "--market", "es-MX")
+    assert result.exit_code == 0, result.output
+    assert "queued 1 request(s), 1 message(s); 2 follow-up(s) booked" in result.output
+    listed = json.loads(run(world, "outbox", "list", "--json").stdout)["messages"]
+    assert [(row["step"], row["state"], row["id"] is None) for row in listed] == [
+        ("pitch", "scheduled", False), ("followup-1", "planned", True), ("followup-2", "planned", True)]
+    assert listed[2]["note"] == "composed once followup-1 is sent"
+    with world.store.transaction() as session:  # the pitch is due now
+        session.connection().execute(text("UPDATE outbox SET send_at = :at"), {"at": NOW})
+    log = tmp_path / "server.log"
+    with server_process(log) as port:
+        monkeypatch.setenv("OUTREACH_SMTP_PORT", str(port))
+        sent = run(world, "send", "--once", "--worker", "cli")
+    assert sent.exit_code == 0, sent.output
+    assert "sent run: sent 1" in sent.output and "follow-ups queued: 1" in sent.output
+    assert [(row.step, row.state) for row in rows(world)] == [(0, "sent"), (1, "scheduled")]
