@@ -151,3 +151,22 @@ async def test_no_warning_line_while_every_queued_mailbox_is_in_settings(world: 
 
 def test_outbox_pane_snapshot(world: World, snap_compare: Any) -> None:
     assert snap_compare(Host(workspace_of(world)), terminal_size=(160, 30), run_before=loaded)
+
+
+async def test_booked_follow_ups_show_in_the_queue_as_planned(tmp_path: Path, sqlite_url: str,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OUTREACH_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("OUTREACH_FROM", "Lucía Romero <lucia@site.com>")
+    world = World.make(tmp_path / "ws", sqlite_url, sending_campaign(followups=[3]))
+    world.approve_templates("es-MX", "followup-1")
+    with world.store.transaction() as session:
+        schedule_request(session, world.campaign, world.request(email="ana@diario.mx"), actor="maria",
+                         mailboxes=[mailbox()], now=NOW, rng=random.Random(1))
+    app = Host(workspace_of(world))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await loaded(pilot)
+        queue = app.query_one("#outbox-queue", DataTable)
+        rows = [queue.get_row_at(index) for index in range(queue.row_count)]
+        assert [(row[0], row[2], row[3]) for row in rows] == [
+            (rows[0][0], "pitch", "scheduled"), ("planned", "followup-1", "planned")]
+        assert rows[0][0].isdigit() and rows[1][8] == "composed once pitch is sent"[:20]
