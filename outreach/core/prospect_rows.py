@@ -150,6 +150,15 @@ class RowReader:
             "timezone": self._zone[get("timezone", "")],
         }
 
+    def forget(self) -> None:
+        """Empty every memo, freeing the values now: a memo's parser refers back to the reader, so left
+        to themselves they wait for the cyclic collector, which walks each remembered value."""
+        for memo in vars(self).values():
+            if isinstance(memo, Memo):
+                memo.clear()
+        for _, _, memo in self._metric_columns:
+            memo.clear()
+
     def _header(self, name: str) -> str:
         """The header a field was read from, to name it in messages."""
         indexes = self.columns.fields.get(name)

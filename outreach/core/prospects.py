@@ -162,10 +162,13 @@ def _read_rows(table: Table, columns: ColumnMap, campaign: Campaign, market: Mar
     def read(start: int, stop: int, here: bool) -> RowsRead:
         return _read_slice(table, reader, ours, origin, start, stop, progress if here else None)
     records: list[Record] = []
-    for part in in_parts(read, len(table.rows), minimum=PARALLEL_ROWS):
-        records += part.records
-        report.bad_rows += part.bad_rows
-        report.already_linking += part.already_linking
+    try:
+        for part in in_parts(read, len(table.rows), minimum=PARALLEL_ROWS):
+            records += part.records
+            report.bad_rows += part.bad_rows
+            report.already_linking += part.already_linking
+    finally:
+        reader.forget()
     return records
 
 
