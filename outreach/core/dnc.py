@@ -74,6 +74,11 @@ class Blocklist:
         blocklist.digests = set(session.exec(select(Suppression.digest)).all())
         return blocklist
 
+    @property
+    def is_empty(self) -> bool:
+        """Whether no address or domain is listed or suppressed (then nothing is blocked)."""
+        return not (self.emails or self.domains or self.digests)
+
     def blocks(self, email: str | None, *hosts: str | None) -> bool:
         """Whether an address or any of the hosts (or a parent domain) is on the do-not-contact list."""
         if not self.emails and not self.domains:

@@ -95,8 +95,9 @@ def _reap(child: int, stream: BinaryIO, *, finished: bool) -> None:
 def _receive(stream: BinaryIO) -> Any:
     """The child's next chunk, None once it is done; its exception raised."""
     header = stream.read(_LENGTH)
-    data = stream.read(int.from_bytes(header, "little")) if len(header) == _LENGTH else b""
-    if not data or len(data) != int.from_bytes(header, "little"):
+    size = int.from_bytes(header, "little") if len(header) == _LENGTH else 0
+    data = stream.read(size) if size else b""
+    if not size or len(data) != size:
         raise RuntimeError("the forked worker ended before finishing its work")
     # Unpickled from bytes read whole: from the stream itself, frame by frame, it costs half as much again.
     kind, payload = pickle.loads(data)  # noqa: S301  (our own child's output, through a private pipe)
@@ -124,8 +125,8 @@ def _serve(work: Callable[[Item], Result], items: Sequence[Item], chunk: int,
 
 
 def _send(stream: BinaryIO, message: tuple[str, Any]) -> None:  # pragma: no cover  (runs in the child)
-    """One message, pickled whole before writing (streamed, pickling would wait on the parent's reading),
-    after its length."""
+    """Write one message's length, then the message, pickled whole first: pickled into the pipe frame by
+    frame, the child would wait on the parent's reading at every frame."""
     data = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
     stream.write(len(data).to_bytes(_LENGTH, "little"))
     stream.write(data)

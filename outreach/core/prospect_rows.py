@@ -6,6 +6,7 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from operator import itemgetter
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import available_timezones
@@ -33,6 +34,10 @@ from outreach.core.normalise import (
 
 _BARE_HOST = re.compile(r"[A-Za-z0-9._-]+", re.ASCII)
 """A cell that is a host name and nothing else (no scheme, port, path or user)."""
+
+CELLS = ("domain", "url", "outlet", "contact_name", "first_name", "last_name", "email", "country", "language",
+         "source_type", "timezone")
+"""The fields a row's cells are read for, in the order `RowReader.read` takes them."""
 
 Record = dict[str, Any]
 """Column name → value, ready for a bulk insert into `prospect`."""
@@ -105,7 +110,10 @@ class RowReader:
     check_dns: bool = False
 
     def __post_init__(self) -> None:
-        self._fields = [(name, indexes[0]) for name, indexes in self.columns.fields.items() if name != "text"]
+        found = {name: indexes[0] for name, indexes in self.columns.fields.items() if name != "text"}
+        self._width = max(found.values(), default=-1) + 1
+        # Index -1 is the blank `read` puts after a row's cells: it stands for a column the format lacks.
+        self._cells = itemgetter(*(found.get(name, -1) for name in CELLS))
         self._text_indexes = self.columns.fields.get("text", [])
         self._metric_columns = [(name, index, Memo(self._metric_parser(index)))
                                 for name, index in self.columns.metrics.items()]
@@ -125,30 +133,44 @@ class RowReader:
     def read(self, cells: Sequence[str]) -> Record:
         """The prospect this row describes; RowError says which field is wrong."""
         width = len(cells)
-        text = {name: cells[index] if index < width else "" for name, index in self._fields}
-        get = text.get
-        email = self._email[get("email", "")]
-        host, url, path, domain = self._site[get("domain", ""), get("url", "")] or self._mail_site[email]
-        contact = self._contact[get("contact_name", ""), get("first_name", ""), get("last_name", "")]
-        country, language, export_language = self._stated[get("country", ""), get("language", "")]
-        joined = " ".join(cells[index] for index in self._text_indexes if index < width)
+        padded = [*cells, ""] if width >= self._width else [*cells, *[""] * (self._width - width + 1)]
+        (domain_cell, url_cell, outlet_cell, contact_cell, first_cell, last_cell, email_cell, country_cell,
+         language_cell, type_cell, zone_cell) = self._cells(padded)
+        email = self._email[email_cell]
+        host, url, path, domain = self._site[domain_cell, url_cell] or self._mail_site[email]
+        contact = self._contact[contact_cell, first_cell, last_cell]
+        country, language, export_language = self._stated[country_cell, language_cell]
+        joined = self._joined_text(cells, width) if self._text_indexes else ""
         if joined:
             found = infer(Evidence(host, path, country, language, export_language, joined), self._candidates)
         else:
             found = self._inferred[site_key(host, path, country, language, export_language)]
-        kind = self._source_type[get("source_type", "")]
+        kind = self._source_type[type_cell]
         place = self._place[found.country, found.language, kind]
         metrics = self._metrics(cells, width)
         return {
             "identity": identity_of(domain, email, contact), "domain": domain,
             "host": host if host not in (domain, f"www.{domain}") else None, "url": url,
-            "outlet": clean_text(get("outlet", "")) or None, "contact_name": contact,
-            "first_name": self._first_name[get("first_name", ""), contact],
+            "outlet": clean_text(outlet_cell) or None, "contact_name": contact,
+            "first_name": self._first_name[first_cell, contact],
             "email": email, "country": found.country, "country_source": found.country_source,
             "language": found.language, "language_source": found.language_source,
             "locality": place, "source_type": kind, "metrics": metrics,
-            "timezone": self._zone[get("timezone", "")],
+            "timezone": self._zone[zone_cell],
         }
+
+    def _joined_text(self, cells: Sequence[str], width: int) -> str:
+        """The row's titles and context, one string, for language detection."""
+        return " ".join(cells[index] for index in self._text_indexes if index < width)
+
+    def forget(self) -> None:
+        """Empty every memo, freeing the values now: a memo's parser refers back to the reader, so left
+        to themselves they wait for the cyclic collector, which walks each remembered value."""
+        for memo in vars(self).values():
+            if isinstance(memo, Memo):
+                memo.clear()
+        for _, _, memo in self._metric_columns:
+            memo.clear()
 
     def _header(self, name: str) -> str:
         """The header a field was read from, to name it in messages."""

@@ -132,23 +132,28 @@ class ProspectWriter:
         """Insert unknown records and merge known ones, with an `imported` event for each change."""
         known = self.known_ids()
         result = WriteResult()
-        fresh = sorted((record for record in records if record["identity"] not in known),
-                       key=itemgetter("identity"))  # index pages fill in order
-        matched = [record for record in records if record["identity"] in known]
+        fresh, matched = _new_and_known(records, known)
+        fresh.sort(key=itemgetter("identity"))  # index pages fill in order
         with big_write(self.connection):
             with indexes_deferred(self.connection, PROSPECTS, len(fresh)):
-                result.new_ids = self._insert(fresh)
+                result.new_ids, numbers = self._insert(fresh)
             updates = self._updates(matched, known)
             result.updated_ids = [change["_id"] for change in updates]
             result.unchanged = len(matched) - len(updates)
             self.update_rows(updates)
-            self._events(fresh, result.new_ids, updates, origin)
+            self._events(numbers, result.new_ids, updates, origin)
         return result
 
-    def _insert(self, records: Sequence[Record]) -> list[int]:
-        """Insert new prospects with one executemany; return their ids in the order given."""
+    def _insert(self, records: Sequence[Record]) -> tuple[list[int], list[Any]]:
+        """Insert new prospects with one executemany; return their ids and row numbers in the order given."""
         if not records:
-            return []
+            return [], []
+        numbers: list[Any] = []
+
+        def values(record: Record) -> tuple[Any, ...]:
+            # Noted while the record is at hand: a pass of its own, in identity order, finds each one cold.
+            numbers.append(record.get("_row"))
+            return inserted_values(record)
         now = utcnow()
         constants = {"campaign_id": self.campaign_id, "market": self.market.tag, "stage": "new",
                      "created_at": now, "updated_at": now}
@@ -156,13 +161,12 @@ class ProspectWriter:
         ids = sqlite_next_ids(self.connection, PROSPECTS, len(records))
         if ids is not None:
             bulk_insert(self.connection, PROSPECTS, ("id", *INSERTED_COLUMNS),
-                        ((pid, *inserted_values(record)) for pid, record in zip(ids, records, strict=True)),
+                        ((pid, *values(record)) for pid, record in zip(ids, records, strict=True)),
                         constants, converters)
-            return ids
+            return ids, numbers
         before = self.connection.execute(select(func.max(PROSPECTS.c.id))).scalar() or 0
-        bulk_insert(self.connection, PROSPECTS, INSERTED_COLUMNS,
-                    map(inserted_values, records), constants, converters)
-        return self._ids_since(before, records)
+        bulk_insert(self.connection, PROSPECTS, INSERTED_COLUMNS, map(values, records), constants, converters)
+        return self._ids_since(before, records), numbers
 
     def _ids_since(self, before: int, records: Sequence[Record]) -> list[int]:
         """Ids of just-inserted records, found by identity among rows newer than `before`."""
@@ -199,16 +203,15 @@ class ProspectWriter:
                                              "_id": change["_id"], "updated_at": now}
                                             for change in updates])
 
-    def _events(self, fresh: Sequence[Record], new_ids: Sequence[int],
+    def _events(self, numbers: Sequence[Any], new_ids: Sequence[int],
                 updates: Sequence[dict[str, Any]], origin: dict[str, Any]) -> None:
-        """One `imported` history event per new or changed prospect, all at one time."""
+        """One `imported` history event per new prospect (its row number given) or changed one, at once."""
         convert = bind_processor(self.connection, EVENTS.c.detail)
         detail = Numbered(convert, origin, "row")
-        numbers = [record.get("_row") for record in fresh]
         rows = [(change["_id"], convert({**origin, "row": change["_row"], "changed": change["_changed"]}))
                 for change in updates]
         shared = {"at": utcnow(), "actor": self.actor, "kind": "imported"}
-        with indexes_deferred(self.connection, EVENTS, len(fresh) + len(rows)):
+        with indexes_deferred(self.connection, EVENTS, len(numbers) + len(rows)):
             if not sqlite_numbered_insert(self.connection, EVENTS, ("prospect_id", "detail"), new_ids,
                                           detail.template, numbers, shared):
                 rows[:0] = [(pid, detail(number)) for pid, number in zip(new_ids, numbers, strict=True)]
@@ -220,6 +223,14 @@ class ProspectWriter:
             with indexes_deferred(self.connection, EVENTS, len(rows)):
                 bulk_insert(self.connection, EVENTS, ("prospect_id", "detail"), rows,
                             {"at": utcnow(), "actor": self.actor, "kind": kind})
+
+
+def _new_and_known(records: Sequence[Record], known: dict[str, int]) -> tuple[list[Record], list[Record]]:
+    """The records whose identity is not known yet, and those whose identity is."""
+    if not known:  # a market's first import: a million rows are spared two lookups each
+        return list(records), []
+    return ([record for record in records if record["identity"] not in known],
+            [record for record in records if record["identity"] in known])
 
 
 def _chunks(items: Sequence[int], size: int) -> Iterator[Sequence[int]]:

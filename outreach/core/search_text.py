@@ -19,7 +19,9 @@ SEPARATOR = "\x1f"
 
 def search_text(domain: str | None, outlet: str | None, contact_name: str | None, email: str | None) -> str:
     """The searched fields, case-folded and joined."""
-    return SEPARATOR.join((value or "").casefold() for value in (domain, outlet, contact_name, email))
+    # Spelled out, not a generator: an import folds a million rows, and a generator costs twice as much.
+    return SEPARATOR.join([(domain or "").casefold(), (outlet or "").casefold(),
+                           (contact_name or "").casefold(), (email or "").casefold()])
 
 
 def search_text_of(row: Mapping[str, Any]) -> str:

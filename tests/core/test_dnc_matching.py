@@ -52,6 +52,15 @@ def test_an_empty_blocklist_blocks_nothing() -> None:
     assert not Blocklist().blocks("a@b.mx", "b.mx") and not Blocklist().suppresses("a@b.mx", "b.mx")
 
 
+@pytest.mark.parametrize("blocklist", [
+    pytest.param(Blocklist(emails={"a@b.mx"}), id="an address"),
+    pytest.param(Blocklist(domains={"b.mx"}), id="a domain"),
+    pytest.param(Blocklist(digests={digest("email", "a@b.mx")}), id="a suppression"),
+])
+def test_a_blocklist_with_any_entry_is_not_empty(blocklist: Blocklist) -> None:
+    assert Blocklist().is_empty and not blocklist.is_empty
+
+
 @pytest.mark.parametrize(("value", "emails"), [
     pytest.param("diario.mx", ["ana@diario.mx", "eva@news.diario.mx", "luis@gmail.com"], id="domain"),
     pytest.param("blog.diario.mx", ["luis@gmail.com"], id="subdomain"),

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from outreach.core.campaign_file import load_campaign
+from outreach.core.cell_memo import Memo
 from outreach.core.csvread import header_key
 from outreach.core.formats import get_format, map_columns
 from outreach.core.prospect_rows import RowError, RowReader, host_and_path, identity_of
@@ -112,6 +113,19 @@ def test_bad_rows_name_the_field(reader: RowReader, cells: list[str], field: str
 
 def test_short_rows_read_as_blank_cells(reader: RowReader) -> None:
     assert reader.read(["diario.com.mx"])["domain"] == "diario.com.mx"
+
+
+def test_forgetting_empties_every_memo_and_reads_the_same_after(demo_dir: Path) -> None:
+    campaign = load_campaign(demo_dir)
+    columns = map_columns(get_format("outreach"), [header_key(name) for name in OWN])
+    fresh = RowReader(columns, OWN, campaign.market("es-MX"), frozenset(campaign.languages))
+    cells = row(domain="diario.com.mx", email="ana@diario.com.mx", contact_name="Ana Pérez", dr="45")
+    first = fresh.read(cells)
+    fresh.forget()
+    memos = [value for value in vars(fresh).values() if isinstance(value, Memo)]
+    memos += [memo for _, _, memo in fresh._metric_columns]
+    assert memos and not any(memos)
+    assert fresh.read(cells) == first
 
 
 def test_an_exports_odd_language_is_ignored_not_fatal(demo_dir: Path) -> None:
