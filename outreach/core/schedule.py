@@ -38,9 +38,6 @@ FORK_FROM = 20_000
 """Requests from which a run plans in a forked child while it writes (a fork costs a few milliseconds)."""
 FORKED_PART = 2_000
 """Requests per part the child sends back."""
-CHILD_COMPOSES = 4
-"""In a forked run the child also composes one request in this many: booking alone leaves it idle
-while the parent composes and writes the rest."""
 
 
 @dataclass(frozen=True)
@@ -156,18 +153,23 @@ def _booked_parts(run: Run, pending: Sequence[Pending]) -> Iterator[list[Outcome
 
 
 def _forked_outcome(run: Run, request: Pending) -> Outcome:
-    """In the child: booked, and one request in CHILD_COMPOSES composed too (composing depends on the
-    request alone, so the bytes are the same whichever process makes them)."""
-    return _outcome(run, request, compose=request.id % CHILD_COMPOSES == 0)
+    """In the child: booked, and for a share of requests composed too. The child books one slot per
+    message of the sequence while the parent writes a row per request, so the share falls as the
+    sequence grows: all with no follow-ups, half with two. Composing depends on the request alone, so
+    the bytes are the same whichever process makes them."""
+    outcome = _outcome(run, request)
+    if not isinstance(outcome, Booked):
+        return outcome
+    followups = len(run.markets[request.market].sending.followups)
+    return _compose(run, request, outcome) if request.id * 2 % (2 + followups) < 2 else outcome
 
 
-def _outcome(run: Run, request: Pending, *, compose: bool = False) -> Outcome:
-    """A request's booking (and its row, when asked), or why it cannot be scheduled."""
+def _outcome(run: Run, request: Pending) -> Booked | str:
+    """A request's booking, or why it cannot be scheduled."""
     try:
-        booked = book(run, request)
+        return book(run, request)
     except SendingError as exc:
         return f"request #{request.id}: {exc}"
-    return _compose(run, request, booked) if compose else booked
 
 
 def _compose(run: Run, request: Pending, booked: Booked) -> Composed | str:
