@@ -21,8 +21,8 @@ _BATCH = 50_000
 import's rows is held at once."""
 _EXACT = 1 << 53
 """Integers SQLite's JSON reader keeps exact."""
-_SQLITE_IMPORT_CACHE_KIB = 262_144
-"""Page cache for a big import on SQLite (256 MB): index pages stay in memory while rows go in."""
+_SQLITE_IMPORT_CACHE_KIB = 524_288
+"""Page cache for a big import on SQLite (512 MB): index pages stay in memory while rows go in."""
 
 
 def bulk_insert(connection: Connection, table: Table, columns: Sequence[str],

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from outreach.core import bulk
 from outreach.core.bulk import big_write, bulk_insert
 from outreach.core.campaign_file import load_campaign
 from outreach.core.models import Prospect, ProspectEvent
@@ -103,7 +104,7 @@ def test_big_writes_restore_the_sqlite_page_cache(sqlite_url: str, demo_dir: Pat
     with store.engine.connect() as connection:
         before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
         with big_write(connection):
-            assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == -262_144
+            assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == -bulk._SQLITE_IMPORT_CACHE_KIB
         assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == before
 
 
