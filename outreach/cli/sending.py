@@ -66,7 +66,9 @@ def _schedule_one(shared: State, session: Session, request_id: int, now: bool) -
                          mailboxes=shared.settings.sending_mailboxes())
         err.print(f"request #{request_id} queued")
     if now:
-        message = outbox.send_request_now(session, request_id, actor=shared.settings.user)
+        message = outbox.send_request_now(session, request_id, actor=shared.settings.user,
+                                          campaign=shared.campaign,
+                                          mailboxes=shared.settings.sending_mailboxes())
         err.print(f"message #{message.id} ({message.recipient}) goes with the next `outreach send`")
 
 

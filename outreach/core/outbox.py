@@ -6,16 +6,19 @@ replies, bounces and unsubscribes stop what is still waiting; people resolve `un
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from outreach.core import audit, dnc
+from outreach.core.campaign import Campaign
+from outreach.core.followups import compose_followups
 from outreach.core.models import utcnow
 from outreach.core.outbox_stops import cancel_unsent_requests, stop_followups, stop_for_prospects
 from outreach.core.outbox_tables import OutboxMessage, SendLogEntry
+from outreach.core.send_accounts import MailboxSettings
 from outreach.core.send_results import settle_sent, settle_uncertain
 from outreach.errors import NotFoundError, SendingError
 
@@ -119,16 +122,40 @@ def send_now(session: Session, outbox_id: int, *, actor: str, now: datetime | No
     return message
 
 
-def send_request_now(session: Session, request_id: int, *, actor: str,
-                     now: datetime | None = None) -> OutboxMessage:
-    """The request's next waiting message goes as soon as possible (`outreach schedule ID --now`)."""
-    query = (select(OutboxMessage).where(col(OutboxMessage.request_id) == request_id,
-                                         col(OutboxMessage.state) == "scheduled")
-             .order_by(col(OutboxMessage.step)))
-    waiting = session.exec(query).first()
+def send_request_now(session: Session, request_id: int, *, actor: str, now: datetime | None = None,
+                     campaign: Campaign | None = None,
+                     mailboxes: Sequence[MailboxSettings] = ()) -> OutboxMessage:
+    """The request's next waiting message goes as soon as possible (`outreach schedule ID --now`);
+    with the campaign and mailboxes, a follow-up only booked so far is composed for it first."""
+    waiting = _next_waiting(session, request_id)
+    if waiting is None and campaign is not None:
+        _compose_booked(session, campaign, mailboxes, request_id, now)
+        waiting = _next_waiting(session, request_id)
     if waiting is None:
         raise SendingError(f"request #{request_id} has no message waiting to be sent")
     return send_now(session, waiting.id or 0, actor=actor, now=now)
+
+
+def _next_waiting(session: Session, request_id: int) -> OutboxMessage | None:
+    """The request's earliest step still scheduled."""
+    query = (select(OutboxMessage).where(col(OutboxMessage.request_id) == request_id,
+                                         col(OutboxMessage.state) == "scheduled")
+             .order_by(col(OutboxMessage.step)))
+    return session.exec(query).first()
+
+
+def _compose_booked(session: Session, campaign: Campaign, mailboxes: Sequence[MailboxSettings],
+                    request_id: int, now: datetime | None) -> None:
+    """Compose the request's next booked follow-up now; SendingError saying why it cannot be."""
+    holder = session.exec(select(OutboxMessage).where(
+        col(OutboxMessage.request_id) == request_id, col(OutboxMessage.state) == "sent",
+        col(OutboxMessage.planned_followups).is_not(None))).first()
+    if holder is None:
+        return
+    found = compose_followups(session, campaign, holder.campaign_id, mailboxes, ids=[holder.id or 0], now=now)
+    why = [*found.waiting, *found.ended]
+    if why:
+        raise SendingError(f"request #{request_id}: its next follow-up cannot be composed: {why[0]}")
 
 
 def unstick_after_crash(session: Session, worker: str, *, stale_after: timedelta = STALE_CLAIM,

@@ -18,6 +18,7 @@ from outreach.core.outbox_tables import OutboxMessage
 from outreach.core.schedule import schedule_market
 from outreach.core.send_results import settle_sent
 from outreach.core.transport import MemoryMailer
+from outreach.errors import SendingError
 from tests.sending.world import NOW, World, mailbox, sending_campaign
 
 NOT_APPROVED = "es-MX followup-1 is not approved for its current text"
@@ -178,3 +179,23 @@ async def test_a_long_run_composes_follow_ups_every_so_many_sends(world: World,
     report = await sender.run_once()
     assert report.outcomes == {"sent": 5}
     assert seen == [0, 2, 2, 4, 4] and report.followups.composed == 5  # the last one when the run ends
+
+
+def test_sending_a_request_now_composes_its_booked_follow_up_first(world: World) -> None:
+    [pitch] = pitches(world)
+    settle(world, pitch)
+    with world.store.transaction() as session:
+        with pytest.raises(SendingError, match="no message waiting"):  # without the campaign: as before
+            outbox.send_request_now(session, pitch.request_id, actor="maria", now=NOW)
+        message = outbox.send_request_now(session, pitch.request_id, actor="maria", now=NOW,
+                                          campaign=world.campaign, mailboxes=[mailbox()])
+        assert (message.step, message.state, message.manual, message.send_at) == (1, "scheduled", True, NOW)
+
+
+def test_sending_now_says_why_a_booked_follow_up_cannot_be_composed(world: World) -> None:
+    [pitch] = pitches(world)
+    settle(world, pitch)
+    (world.root / "locales" / "es-MX" / "followup-1.j2").write_text("Buen día:\n\nOtra vez.\n", encoding="utf-8")
+    with world.store.transaction() as session, pytest.raises(SendingError, match=NOT_APPROVED):
+        outbox.send_request_now(session, pitch.request_id, actor="maria", now=NOW, campaign=world.campaign,
+                                mailboxes=[mailbox()])
