@@ -49,8 +49,6 @@ class Pass:
     actor: str
     report: FollowupReport = field(default_factory=FollowupReport)
     skeletons: dict[tuple[str, str], Skeleton] = field(default_factory=dict)
-    refusals: dict[tuple[str, int], str | None] = field(default_factory=dict)
-    """Per (market, follow-up number), why its current text cannot go, checked once per pass."""
     taken: list[int] = field(default_factory=list)
     """Messages whose plan the pass used up (composed or ended), cleared together."""
     queued: list[tuple[Any, ...]] = field(default_factory=list)
@@ -69,7 +67,7 @@ def advance(work: Pass, row: Any, request: Any, prospect: Prospect | None) -> No
     except SendingError as exc:  # a person fixes these; the plan waits
         work.report.waiting[str(exc)] += 1
         return
-    refused = _refusal(work, tag, number)
+    refused = work.texts.refusal(tag, number)
     if refused:
         work.report.waiting[refused] += 1
         return
@@ -83,19 +81,6 @@ def advance(work: Pass, row: Any, request: Any, prospect: Prospect | None) -> No
         work.report.waiting[str(exc)] += 1
         return
     _queue(work, row, request, prospect, box, body)
-
-
-def _refusal(work: Pass, tag: str, number: int) -> str | None:
-    """Why the market's follow-up text cannot go now (not approved, does not compile), once per pass."""
-    key = (tag, number)
-    if key not in work.refusals:
-        try:
-            work.texts.check(tag, number)
-        except (SendingError, TemplateError) as exc:
-            work.refusals[key] = str(exc)
-        else:
-            work.refusals[key] = None
-    return work.refusals[key]
 
 
 def _why_ended(work: Pass, row: Any, request: Any, prospect: Prospect | None) -> str | None:

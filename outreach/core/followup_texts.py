@@ -14,7 +14,7 @@ from outreach.core import review
 from outreach.core.campaign import Campaign
 from outreach.core.locale_folders import SUBJECT, TemplateSource
 from outreach.core.templates import RenderedMessage, Renderer
-from outreach.errors import SendingError
+from outreach.errors import SendingError, TemplateError
 
 
 def followup_name(number: int) -> str:
@@ -29,12 +29,21 @@ class FollowupTexts:
         self.session, self.campaign, self.renderer = session, campaign, renderer
         self._approved: dict[tuple[str, str, str, str], bool] = {}
         self._subjects: dict[str, TemplateSource] = {}
+        self._refusals: dict[tuple[str, int], str | None] = {}
 
-    def check(self, tag: str, number: int) -> None:
-        """SendingError unless the follow-up's current text is approved (TemplateError if it does not
-        compile)."""
-        message = followup_name(number)
-        self._require(tag, message, self._subject(tag), self.renderer.compile(tag, message)[0])
+    def refusal(self, tag: str, number: int) -> str | None:
+        """Why the follow-up's current text cannot go (not approved, does not compile), or None; read
+        once per object (one scheduling run or one sender's pass)."""
+        key = (tag, number)
+        if key not in self._refusals:
+            message = followup_name(number)
+            try:
+                self._require(tag, message, self._subject(tag), self.renderer.compile(tag, message)[0])
+            except (SendingError, TemplateError) as exc:
+                self._refusals[key] = str(exc)
+            else:
+                self._refusals[key] = None
+        return self._refusals[key]
 
     def body(self, tag: str, number: int, context: dict[str, Any]) -> str:
         """The follow-up's body rendered with a prospect's context, from approved text only."""

@@ -199,10 +199,6 @@ def _check_followups(run: Run, pending: Sequence[Pending]) -> None:
     """Read, once per market, whether its follow-ups' current text is approved (before any fork)."""
     texts = FollowupTexts(run.session, run.campaign, run.renderer)
     for tag in sorted({request.market for request in pending} - run.followup_errors.keys()):
-        try:
-            for number in range(1, len(run.campaign.sending_for(tag).followups) + 1):
-                texts.check(tag, number)
-        except (SendingError, TemplateError) as exc:
-            run.followup_errors[tag] = str(exc)
-        else:
-            run.followup_errors[tag] = None
+        numbers = range(1, len(run.campaign.sending_for(tag).followups) + 1)
+        refusals = (texts.refusal(tag, number) for number in numbers)
+        run.followup_errors[tag] = next((why for why in refusals if why), None)
