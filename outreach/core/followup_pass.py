@@ -143,7 +143,7 @@ def _skeleton(work: Pass, box: MailboxSettings, tag: str) -> Skeleton:
 def _end(work: Pass, row: Any, reason: str) -> None:
     """Drop the sequence's plan with why, audited (the message itself keeps its state)."""
     work.taken.append(row.id)
-    steps = list(range(row.step + 1, row.step + 1 + followup_plan.count(row.planned_followups)))
+    steps = followup_plan.booked_steps(row.step, row.planned_followups)
     audit.record(work.session, actor=work.actor, action="outbox.stop", object_type="request",
                  object_id=row.request_id, campaign_id=row.campaign_id,
                  detail={"request": row.request_id, "reason": reason, "steps": steps, "planned": True})

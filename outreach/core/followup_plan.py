@@ -52,3 +52,8 @@ def decode(text: str | None) -> list[PlannedStep]:
 def count(text: str | None) -> int:
     """How many follow-ups the stored plan holds, without parsing the times."""
     return text.count("@") if text else 0
+
+
+def booked_steps(step: int, text: str | None) -> list[int]:
+    """The step numbers a message at `step` holds booked in its plan."""
+    return list(range(step + 1, step + 1 + count(text)))

@@ -43,8 +43,8 @@ def _stop(session: Session, which: Any, reason: str, actor: str, detail: dict[st
     now = utcnow()
     steps: dict[int, list[int]] = {}
     for message in found:
-        planned = followup_plan.count(message.planned_followups)
-        steps.setdefault(message.request_id, []).extend(range(message.step + 1, message.step + 1 + planned))
+        steps.setdefault(message.request_id, []).extend(
+            followup_plan.booked_steps(message.step, message.planned_followups))
         if message.state == "scheduled":
             message.state, message.stop_reason = "stopped", reason
             steps[message.request_id].append(message.step)

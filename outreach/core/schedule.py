@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Table, select
 from sqlmodel import Session, col
 
-from outreach.core import dnc, followup_plan, forked
+from outreach.core import dnc, forked
 from outreach.core.bulk import big_write, indexes_deferred
 from outreach.core.campaign import Campaign
 from outreach.core.followup_texts import FollowupTexts
@@ -129,10 +129,9 @@ def schedule_markets(session: Session, campaign: Campaign, campaign_id: int, mar
             for part in _booked_parts(run, pending):
                 planned, refused = _composed(run, by_id, part)
                 skipped += refused
-                write_run(connection, campaign_id, planned, now=run.now, actor=run.actor)
+                followups += write_run(connection, campaign_id, planned, now=run.now, actor=run.actor)
                 requests += len(planned)
                 messages += sum(len(rows) for _, rows in planned)
-                followups += sum(followup_plan.count(row[-1]) for _, rows in planned for row in rows)
         session.expire_all()
     return ScheduleReport(requests, messages, tuple(skipped), followups)
 

@@ -48,11 +48,11 @@ Planned = Sequence[tuple[int, Sequence[tuple[Any, ...]]]]
 
 
 def write_run(connection: Connection, campaign_id: int, planned: Planned, *, now: datetime,
-              actor: str) -> None:
+              actor: str) -> int:
     """Insert each request's rows, move the requests from approved to scheduled and audit each (a run may
-    write its requests a part at a time, in order)."""
+    write its requests a part at a time, in order); returns the follow-ups the rows book."""
     _insert_rows(connection, campaign_id, planned, now=now)
-    _record_run(connection, campaign_id, planned, now=now, actor=actor)
+    return _record_run(connection, campaign_id, planned, now=now, actor=actor)
 
 
 def _insert_rows(connection: Connection, campaign_id: int, planned: Planned, *, now: datetime) -> None:
@@ -71,29 +71,31 @@ def _insert_rows(connection: Connection, campaign_id: int, planned: Planned, *, 
 
 
 def _record_run(connection: Connection, campaign_id: int, planned: Planned, *, now: datetime,
-               actor: str) -> None:
-    """Move these requests from approved to scheduled and audit each."""
+               actor: str) -> int:
+    """Move these requests from approved to scheduled and audit each; the follow-ups their rows book."""
     if not planned:
-        return
+        return 0
     _mark_scheduled(connection, [request_id for request_id, _ in planned], now)
+    booked = [_followups_booked(request_rows) for _, request_rows in planned]
     details: list[Any]
     if _stores_natively(connection):
-        details = [_AUDIT_DETAIL % (len(request_rows), _planned(request_rows),
-                                    request_rows[0][_SEND_AT].isoformat()) for _, request_rows in planned]
+        details = [_AUDIT_DETAIL % (len(request_rows), followups, request_rows[0][_SEND_AT].isoformat())
+                   for (_, request_rows), followups in zip(planned, booked, strict=True)]
         stored_now: Any = sqlite_stamp(now)
         audit = _RAW[AUDIT.name]
     else:
         details = [{"from": "approved", "to": "scheduled", "messages": len(request_rows),
-                    "followups_planned": _planned(request_rows),
-                    "first_send_at": request_rows[0][_SEND_AT].isoformat()} for _, request_rows in planned]
+                    "followups_planned": followups, "first_send_at": request_rows[0][_SEND_AT].isoformat()}
+                   for (_, request_rows), followups in zip(planned, booked, strict=True)]
         stored_now, audit = now, AUDIT
     audit_rows = [(str(request_id), detail) for (request_id, _), detail in zip(planned, details, strict=True)]
     bulk_insert(connection, audit, ("object_id", "detail"), audit_rows,
                 {"at": stored_now, "actor": actor, "action": "request.state", "object_type": "request",
                  "campaign_id": campaign_id})
+    return sum(booked)
 
 
-def _planned(rows: Sequence[tuple[Any, ...]]) -> int:
+def _followups_booked(rows: Sequence[tuple[Any, ...]]) -> int:
     """How many follow-ups a request's rows book without composing them yet."""
     return sum(followup_plan.count(row[_PLAN]) for row in rows)
 
