@@ -3,7 +3,7 @@ from approved text, composed and queued in the slot its plan booked, or later to
 
 Rendering when the message before has gone (not when the pitch is scheduled) keeps scheduling to the
 pitch's cost, times each follow-up from a real send, and lets a reply stop a follow-up before it
-exists. The sender calls this after each batch it settles and sweeps what is left when idle.
+exists. The sender sweeps when it starts, every few hundred sends, and when a run ends or idles.
 """
 
 from __future__ import annotations

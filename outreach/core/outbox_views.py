@@ -102,6 +102,7 @@ def _planned_rows(message: OutboxMessage) -> list[QueueRow]:
 
 
 def _step_name(step: int) -> str:
+    """A step as people name it: pitch, followup-1, …"""
     return STEP_NAMES[step] if step < len(STEP_NAMES) else f"step-{step}"
 
 
